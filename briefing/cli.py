@@ -1,0 +1,332 @@
+"""The `briefing` command line: a thin click layer over the library.
+
+Each command parses its options, calls one library function and prints.
+Library errors are typed (briefing.errors); :func:`main` turns them into a
+message on stderr and the error's own exit status, in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from briefing import __version__
+from briefing.config import Settings, as_dict, load_settings
+from briefing.errors import BriefingError, UsageError
+
+log = logging.getLogger("briefing")
+
+FORMATS = ("pdf", "html", "md", "json")
+
+
+def _setup_logging(quiet: bool = False, verbose: bool = False) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("briefing: %(levelname)s: %(message)s"))
+    root = logging.getLogger("briefing")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def _config_option(func: Callable) -> Callable:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="Config file (default: ./briefing.toml, then the user config directory).",
+    )(func)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
+
+
+def _split_title(title: str | None) -> dict[str, str | None]:
+    """--title "中文 · English" sets both; a title in one script sets that side only."""
+    if not title:
+        return {}
+    for separator in (" · ", " | ", " / "):
+        if separator in title:
+            zh, en = (part.strip() for part in title.split(separator, 1))
+            return {"title_zh": zh, "title_en": en}
+    if title.isascii():
+        return {"title_en": title.strip()}
+    return {"title_zh": title.strip()}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefing")
+def cli() -> None:
+    """Turn Chinese news articles into a bilingual US–China AI policy brief."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line per article (and per skipped file).")
+@click.option("--strict", is_flag=True, default=None, help="Exit non-zero if any file was skipped.")
+@_config_option
+def articles(sources: tuple[str, ...], as_json: bool, strict: bool | None, config_path: str | None) -> None:
+    """List the articles read from SOURCES (files, folders or globs; default: seeds/)."""
+    from briefing import ingest
+
+    _setup_logging(quiet=as_json)
+    settings = load_settings(config_path, overrides={"build": {"strict": strict}})
+    skipped = 0
+    for item in ingest.read_sources(sources or settings.build.sources, max_bytes=settings.build.max_bytes):
+        if hasattr(item, "reason"):
+            skipped += 1
+            if as_json:
+                click.echo(json.dumps({"path": item.path, "skipped": item.reason}, ensure_ascii=False))
+            else:
+                click.echo(f"skipped {item.path}: {item.reason}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(_article_json(item), ensure_ascii=False))
+        else:
+            title = item.title + (" (derived)" if item.title_derived else "")
+            click.echo(
+                f"{item.path}\n  {title}\n  {item.date_text or 'no date'} · {item.outlet or 'unknown outlet'}"
+                f" · {item.author or 'no author'} · {item.chars} chars, {len(item.paragraphs)} paragraphs"
+                + (f"\n  {item.url}" if item.url else "")
+                + "".join(f"\n  problem: {p}" for p in item.problems)
+            )
+    if skipped and settings.build.strict:
+        raise BriefingError(f"{skipped} file(s) skipped (--strict)")
+
+
+def _article_json(article: Any) -> dict[str, Any]:
+    return {
+        "path": article.path,
+        "title": article.title,
+        "title_derived": article.title_derived,
+        "date": article.date.isoformat() if article.date else None,
+        "date_text": article.date_text,
+        "outlet": article.outlet,
+        "author": article.author,
+        "url": article.url,
+        "encoding": article.encoding,
+        "kind": article.kind,
+        "chars": article.chars,
+        "paragraphs": len(article.paragraphs),
+        "problems": article.problems,
+    }
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True, help="Sentences to print.")
+@click.option(
+    "--jsonl",
+    is_flag=True,
+    help='Stream: read {"id", "article"} lines on stdin, write {"id", "sentences"} lines (all sentences, best first).',
+)
+def summarize(file: str | None, top: int, jsonl: bool) -> None:
+    """Print the top sentences of one article (FILE, or - for stdin), best first."""
+    from briefing import rank
+
+    _setup_logging()
+    if jsonl:
+        for number, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text = record["article"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise UsageError(f"stdin line {number}: not a JSON object with an 'article': {exc}") from exc
+            sentences = rank.summarize_text(text, title=record.get("title"))
+            click.echo(json.dumps({"id": record.get("id"), "sentences": sentences}, ensure_ascii=False))
+            sys.stdout.flush()
+        return
+    if file is None or file == "-":
+        text, title = sys.stdin.read(), None
+    else:
+        from briefing import ingest
+
+        article = ingest.read_article(Path(file))
+        text = "\n".join(article.paragraphs)
+        title = None if article.title_derived else article.title
+    for sentence in rank.summarize_text(text, title=title, top=top):
+        click.echo(sentence)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@click.option(
+    "--classify",
+    type=click.File("r", encoding="utf-8"),
+    help="Classify one sentence per line of FILE (- for stdin), each on its own; prints JSON lines.",
+)
+@click.option("--themes", "themes_file", type=click.Path(dir_okay=False, exists=True), help="Theme file (TOML).")
+@_config_option
+def themes(
+    sources: tuple[str, ...], as_json: bool, classify: Any, themes_file: str | None, config_path: str | None
+) -> None:
+    """Show the theme of every selected point, with its score, deciding keywords and sources."""
+    from briefing import themes as theme_stage
+
+    _setup_logging(quiet=as_json or classify is not None)
+    settings = load_settings(config_path, overrides={"themes": {"file": themes_file}})
+    taxonomy = theme_stage.load_taxonomy(
+        Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
+    )
+    if classify is not None:
+        for line in classify:
+            sentence = line.strip()
+            if not sentence:
+                continue
+            result = theme_stage.classify(sentence, taxonomy)
+            click.echo(
+                json.dumps(
+                    {"sentence": sentence, "theme": result.theme, "score": round(result.score, 4),
+                     "keywords": list(result.keywords)},
+                    ensure_ascii=False,
+                )
+            )
+        return
+
+    from briefing import core
+
+    brief = core.build_brief(sources or None, settings=_without_translation(settings))
+    for section in brief.sections:
+        for point in section.points:
+            cited = [s.path for s in point.sources]
+            if as_json:
+                click.echo(
+                    json.dumps(
+                        {
+                            "theme": point.theme,
+                            "score": round(point.theme_score, 4),
+                            "rank_score": round(point.score, 6),
+                            "secondary": point.secondary_themes,
+                            "keywords": point.keywords,
+                            "sentence": point.sentence.text,
+                            "sources": cited,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
+            else:
+                click.echo(
+                    f"[{point.theme}] {point.theme_score:.2f}  {point.sentence.text}\n"
+                    f"    keywords: {', '.join(point.keywords) or '-'}   sources: {', '.join(cited)}"
+                )
+
+
+def _without_translation(settings: Settings) -> Settings:
+    settings.translate.backend = "none"
+    return settings
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("-o", "--output", help="Output file (default from config: out/brief-{date}.pdf).")
+@click.option(
+    "--format",
+    "formats",
+    help=f"Comma-separated formats to write: {','.join(FORMATS)} (default: pdf).",
+)
+@click.option("--title", help='Brief title: "中文 · English", or one side only.')
+@click.option("--today", help="The brief's date, YYYY-MM-DD (default: today). Same input + same date = same brief.")
+@click.option("--top", type=click.IntRange(min=1), help="Points in the whole brief (default 25).")
+@click.option("--themes", "themes_file", type=click.Path(dir_okay=False, exists=True), help="Theme file (TOML).")
+@click.option("--translator", type=click.Choice(["gist", "none"]), help="English side: gist (default) or none.")
+@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) if any file is skipped.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (for cron); errors still go to stderr.")
+@_config_option
+def build(
+    sources: tuple[str, ...],
+    output: str | None,
+    formats: str | None,
+    title: str | None,
+    today: str | None,
+    top: int | None,
+    themes_file: str | None,
+    translator: str | None,
+    strict: bool | None,
+    quiet: bool,
+    config_path: str | None,
+) -> None:
+    """Build the brief from SOURCES (default: seeds/) into out/brief-<date>.pdf."""
+    from briefing import core
+
+    _setup_logging(quiet=quiet)
+    format_list = None
+    if formats:
+        format_list = [f.strip().lower() for f in formats.split(",") if f.strip()]
+        unknown = sorted(set(format_list) - set(FORMATS))
+        if unknown:
+            raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    settings = load_settings(
+        config_path,
+        overrides={
+            "build": {
+                "output": output,
+                "formats": format_list,
+                "top": top,
+                "strict": strict,
+                **_split_title(title),
+            },
+            "themes": {"file": themes_file},
+            "translate": {"backend": translator},
+        },
+    )
+    day = _parse_date(today) or dt.date.today()
+    brief = core.build_brief(sources or None, settings=settings, today=day)
+    written = core.write_brief(brief, core.output_path(settings.build.output, day), formats=settings.build.formats)
+    if not quiet:
+        for path in written:
+            click.echo(str(path))
+
+
+@cli.command("config")
+@_config_option
+def show_config(config_path: str | None) -> None:
+    """Print the effective settings (defaults < config file < environment) as TOML."""
+    settings = load_settings(config_path)
+    click.echo(f"# from: {settings.origin}")
+    for section, values in as_dict(settings).items():
+        click.echo(f"\n[{section}]")
+        for key, value in values.items():
+            if value is not None:
+                click.echo(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: run the CLI and map library errors to exit codes."""
+    try:
+        cli.main(args=argv, prog_name="briefing", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("briefing: aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except BriefingError as exc:
+        click.echo(f"briefing: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("briefing: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # `briefing summarize ... | head`: the reader left; not an error.
+        sys.stderr.close()
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

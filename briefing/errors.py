@@ -1,0 +1,42 @@
+"""Typed errors.  Each carries the process exit status the CLI turns it into."""
+
+from __future__ import annotations
+
+
+class BriefingError(Exception):
+    """Base class: a failure the user can act on, with a message that says how."""
+
+    exit_code = 1
+
+
+class UsageError(BriefingError):
+    """Bad options or configuration (exit 2, like click's own usage errors)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A configuration file that cannot be used: unknown key, wrong type, bad TOML."""
+
+
+class IngestError(BriefingError):
+    """A source file that cannot be read; ``reason`` is the one-line explanation."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class StrictError(BriefingError):
+    """--strict turned a warning (a skipped file, a fallback) into a failure."""
+
+
+class RenderError(BriefingError):
+    """The brief could not be rendered (missing glyph, template error, ...)."""
+
+
+class NothingNewError(BriefingError):
+    """--new-only found no point that was not published before."""
+
+    exit_code = 3

@@ -1,0 +1,183 @@
+"""Plain data records that flow between the pipeline stages.
+
+Every stage takes and returns these dataclasses and nothing else, so a stage
+can be tested, replaced or run in another process on its own.  Provenance
+travels *with* the data: a :class:`Sentence` carries the :class:`Source` it
+came from, so the renderer never has to look anything up again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What a citation needs to know about an article (small, hashable, picklable)."""
+
+    path: str
+    title: str
+    title_derived: bool = False
+    date: dt.date | None = None
+    # The date as the article wrote it ("2024-05-22", "1月16日"): a month-day
+    # date has no year and we never invent one, so ``date`` stays None then.
+    date_text: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """One ingested article: metadata, clean body paragraphs, and what went wrong."""
+
+    path: str
+    title: str
+    title_derived: bool = False
+    date: dt.date | None = None
+    date_text: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    # Clean body text in the article's own script (traditional characters are
+    # kept here for display; analysis uses a simplified copy, see Sentence.norm).
+    paragraphs: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+    kind: str = "text"  # "markdown" | "html" | "text"
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        return Source(
+            path=self.path,
+            title=self.title,
+            title_derived=self.title_derived,
+            date=self.date,
+            date_text=self.date_text,
+            outlet=self.outlet,
+            author=self.author,
+            url=self.url,
+        )
+
+    @property
+    def chars(self) -> int:
+        return sum(len(p) for p in self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A source file that could not be used, and the one-line reason why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence with full provenance."""
+
+    text: str  # as displayed: the article's own script, whitespace-trimmed
+    norm: str  # for analysis: NFKC + traditional→simplified
+    source: Source
+    paragraph: int  # index into Article.paragraphs
+    position: int  # index of the sentence within its article (0-based)
+    start: int  # character offsets of ``text`` inside its paragraph
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """The English side of one Chinese line, and how it was produced.
+
+    ``mode`` is shown in the brief so the English never pretends: "gist" is a
+    word-by-word dictionary gloss, "reviewed" a human correction, a backend
+    name ("argos", "openai") machine translation, "none" no English at all.
+    """
+
+    text: str
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSpec:
+    """One theme of the taxonomy, as loaded from the theme file."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    description_zh: str = ""
+    description_en: str = ""
+    keywords: tuple[tuple[str, float], ...] = ()
+    negative: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(slots=True)
+class Point:
+    """A ranked statement for the brief: one sentence, possibly seen in several articles.
+
+    ``sentence`` is the representative occurrence (the best-scored one);
+    ``occurrences`` lists every occurrence, the representative included, so a
+    point repeated across articles cites all of them.
+    """
+
+    sentence: Sentence
+    score: float
+    occurrences: list[Sentence] = field(default_factory=list)
+    theme: str | None = None
+    theme_score: float = 0.0
+    secondary_themes: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # theme evidence
+    english: Translation | None = None
+
+    @property
+    def sources(self) -> list[Source]:
+        seen: dict[str, Source] = {}
+        for occurrence in self.occurrences or [self.sentence]:
+            seen.setdefault(occurrence.source.path, occurrence.source)
+        return list(seen.values())
+
+    @property
+    def corroboration(self) -> int:
+        """Number of distinct outlets behind the point (unknown outlets count per file)."""
+        return len({s.outlet or s.path for s in self.sources})
+
+
+@dataclass(slots=True)
+class ThemeSection:
+    theme: ThemeSpec
+    points: list[Point]  # in source order (article date, then position)
+    salience: float
+    overview_zh: str = ""
+    overview_en: str = ""
+
+
+@dataclass(slots=True)
+class Brief:
+    """Everything the renderer needs; rendering adds nothing but layout."""
+
+    title_zh: str
+    title_en: str
+    today: dt.date
+    articles: list[Article]
+    skipped: list[Skipped]
+    sections: list[ThemeSection]
+    executive: list[Point]  # strongest points overall, best first
+    # Citation numbering: sources[i] is cited as [i + 1].
+    sources: list[Source] = field(default_factory=list)
+    glossary: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    translator: str = "gist"
+    notes: list[str] = field(default_factory=list)  # coverage remarks for the reader
+
+    @property
+    def date_span(self) -> tuple[dt.date, dt.date] | None:
+        dates = sorted(a.date for a in self.articles if a.date is not None)
+        return (dates[0], dates[-1]) if dates else None
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({a.outlet for a in self.articles if a.outlet})
+
+    @property
+    def points(self) -> list[Point]:
+        return [p for section in self.sections for p in section.points]
