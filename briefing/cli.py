@@ -26,13 +26,25 @@ log = logging.getLogger("briefing")
 FORMATS = ("pdf", "html", "md", "json")
 
 
-def _setup_logging(quiet: bool = False, verbose: bool = False) -> None:
-    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("briefing: %(levelname)s: %(message)s"))
+def _setup_logging(quiet: bool = False, log_file: str | None = None) -> None:
+    """Warnings to stderr (errors only with --quiet: cron mails any output); everything to --log-file."""
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.ERROR if quiet else logging.WARNING)
+    console.setFormatter(logging.Formatter("briefing: %(levelname)s: %(message)s"))
+    handlers: list[logging.Handler] = [console]
+    if log_file:
+        try:
+            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--log-file {log_file}: {exc.strerror or exc}") from exc
+        file_handler.setLevel(logging.INFO)
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handlers.append(file_handler)
     root = logging.getLogger("briefing")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    for old in root.handlers:
+        old.close()
+    root.handlers[:] = handlers
+    root.setLevel(logging.INFO if log_file else logging.WARNING)
     root.propagate = False
 
 
@@ -45,13 +57,13 @@ def _config_option(func: Callable) -> Callable:
     )(func)
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+def _parse_date(value: str | None, name: str) -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from exc
+        raise UsageError(f"{name}: {value!r} is not a date in YYYY-MM-DD form") from exc
 
 
 def _split_title(title: str | None) -> dict[str, str | None]:
@@ -243,10 +255,17 @@ def _without_translation(settings: Settings) -> Settings:
 @click.option("--title", help='Brief title: "中文 · English", or one side only.')
 @click.option("--today", help="The brief's date, YYYY-MM-DD (default: today). Same input + same date = same brief.")
 @click.option("--top", type=click.IntRange(min=1), help="Points in the whole brief (default 25).")
+@click.option("--since", help="Leave out articles dated before this day (YYYY-MM-DD).")
+@click.option("--until", help="Leave out articles dated after this day (YYYY-MM-DD).")
+@click.option("--require-date", is_flag=True, default=None, help="Leave out articles without a full date.")
+@click.option("--new-only", is_flag=True, default=None, help="Only points no earlier brief published (see --state-file).")
+@click.option("--state-file", help="Where --new-only keeps published points (default out/.published.json).")
+@click.option("--wait", type=click.IntRange(min=0), help="Seconds to wait for another run on the same output folder.")
 @click.option("--themes", "themes_file", type=click.Path(dir_okay=False, exists=True), help="Theme file (TOML).")
 @click.option("--translator", type=click.Choice(["gist", "none"]), help="English side: gist (default) or none.")
 @click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) if any file is skipped.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (for cron); errors still go to stderr.")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Also append log messages to this file.")
 @_config_option
 def build(
     sources: tuple[str, ...],
@@ -255,22 +274,31 @@ def build(
     title: str | None,
     today: str | None,
     top: int | None,
+    since: str | None,
+    until: str | None,
+    require_date: bool | None,
+    new_only: bool | None,
+    state_file: str | None,
+    wait: int | None,
     themes_file: str | None,
     translator: str | None,
     strict: bool | None,
     quiet: bool,
+    log_file: str | None,
     config_path: str | None,
 ) -> None:
     """Build the brief from SOURCES (default: seeds/) into out/brief-<date>.pdf."""
     from briefing import core
 
-    _setup_logging(quiet=quiet)
+    _setup_logging(quiet=quiet, log_file=log_file)
     format_list = None
     if formats:
         format_list = [f.strip().lower() for f in formats.split(",") if f.strip()]
         unknown = sorted(set(format_list) - set(FORMATS))
         if unknown:
             raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    for name, value in (("--since", since), ("--until", until)):
+        _parse_date(value, name)
     settings = load_settings(
         config_path,
         overrides={
@@ -279,15 +307,21 @@ def build(
                 "formats": format_list,
                 "top": top,
                 "strict": strict,
+                "since": since,
+                "until": until,
+                "require_date": require_date,
+                "new_only": new_only,
+                "state_file": state_file,
+                "wait": wait,
                 **_split_title(title),
             },
             "themes": {"file": themes_file},
             "translate": {"backend": translator},
         },
     )
-    day = _parse_date(today) or dt.date.today()
-    brief = core.build_brief(sources or None, settings=settings, today=day)
-    written = core.write_brief(brief, core.output_path(settings.build.output, day), formats=settings.build.formats)
+    day = _parse_date(today, "--today") or dt.date.today()
+    _, written = core.publish(sources or None, settings=settings, today=day)
+    log.info("wrote %s", ", ".join(map(str, written)))
     if not quiet:
         for path in written:
             click.echo(str(path))

@@ -39,6 +39,12 @@ class BuildSettings:
     executive: int = 5  # points in the executive summary
     max_bytes: int = 10_000_000  # larger source files are skipped
     strict: bool = False  # any skipped file or fallback fails the run
+    since: str | None = None  # YYYY-MM-DD: drop articles dated before
+    until: str | None = None  # YYYY-MM-DD: drop articles dated after
+    require_date: bool = False  # drop articles without a full date (else kept and flagged)
+    new_only: bool = False  # only points no earlier brief published
+    state_file: str = "out/.published.json"  # fingerprints of published points
+    wait: int = 0  # seconds to wait for another run's lock before giving up
 
 
 @dataclass(slots=True)

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from briefing import dedup, ingest, rank, segment, themes, translate
 from briefing.config import Settings
-from briefing.errors import StrictError
+from briefing.errors import NothingNewError, StrictError, UsageError
 from briefing.models import Article, Brief, Point, Sentence, Skipped, Source, ThemeSection
+from briefing.runlock import run_lock
+from briefing.state import PublishedState
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +61,74 @@ def _article_order(source: Source) -> tuple:
     return (source.date is None, source.date or dt.date.min, source.path)
 
 
+def filter_by_date(
+    articles: list[Article], *, since: dt.date | None, until: dt.date | None, require_date: bool
+) -> tuple[list[Article], list[Skipped], list[str]]:
+    """Keep articles dated within [since, until]; undated ones are kept and flagged unless required."""
+    kept: list[Article] = []
+    dropped: list[Skipped] = []
+    notes: list[str] = []
+    undated = 0
+    for article in articles:
+        if article.date is None:
+            if require_date:
+                dropped.append(Skipped(article.path, "no full date (--require-date)"))
+                continue
+            undated += 1
+        elif since and article.date < since:
+            dropped.append(Skipped(article.path, f"dated {article.date.isoformat()}, before --since {since.isoformat()}"))
+            continue
+        elif until and article.date > until:
+            dropped.append(Skipped(article.path, f"dated {article.date.isoformat()}, after --until {until.isoformat()}"))
+            continue
+        kept.append(article)
+    if undated and (since or until):
+        notes.append(f"{undated} article(s) without a full date were kept although a date range was set.")
+    return kept, dropped, notes
+
+
+def _iso_date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {value!r} is not a date in YYYY-MM-DD form") from exc
+
+
 def build_brief(
     sources: Iterable[str | Path] | None = None,
     *,
     settings: Settings | None = None,
     today: dt.date | None = None,
+    published: PublishedState | None = None,
 ) -> Brief:
-    """Run the whole pipeline and return the brief's data (nothing is written)."""
+    """Run the whole pipeline and return the brief's data (nothing is written).
+
+    With ``published`` (the --new-only state), points an earlier brief
+    published are left out; if nothing new remains, NothingNewError.
+    """
     settings = settings or Settings()
     build = settings.build
     today = today or dt.date.today()
     corpus = read_corpus(sources or build.sources, max_bytes=build.max_bytes, strict=build.strict)
-    articles = sorted(corpus.articles, key=lambda a: _article_order(a.source))
+    articles, dropped, notes = filter_by_date(
+        corpus.articles,
+        since=_iso_date(build.since, "since"),
+        until=_iso_date(build.until, "until"),
+        require_date=build.require_date,
+    )
+    articles.sort(key=lambda a: _article_order(a.source))
 
     scored: list[tuple[Sentence, float]] = []
     for article in articles:
         scored.extend(score_article(article))
     points = dedup.merge_points(scored)
+    if published is not None:
+        before = len(points)
+        points = [p for p in points if published.is_new(p)]
+        if not points and before:
+            raise NothingNewError(f"nothing new: all {before} point(s) were published by an earlier brief")
 
     taxonomy = themes.load_taxonomy(
         Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
@@ -92,8 +145,7 @@ def build_brief(
     _translate_points(translator, selected)
 
     cited = {source.path for point in selected for source in point.sources}
-    ordered_sources = [a.source for a in articles]
-    notes = _coverage_notes(articles, cited)
+    notes += _coverage_notes(articles, cited)
     glossary = translate.glossary_terms([p.sentence.text for p in selected])
 
     return Brief(
@@ -101,14 +153,40 @@ def build_brief(
         title_en=build.title_en,
         today=today,
         articles=articles,
-        skipped=corpus.skipped,
+        skipped=corpus.skipped + dropped,
         sections=sections,
         executive=executive,
-        sources=ordered_sources,
+        sources=[a.source for a in articles],
         glossary=glossary,
         translator=translator.name,
         notes=notes,
+        new_only=published is not None,
     )
+
+
+def publish(
+    sources: Iterable[str | Path] | None = None,
+    *,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+) -> tuple[Brief, list[Path]]:
+    """Build and write the brief under the output folder's run lock (what `briefing build` does).
+
+    The --new-only state is saved only after every format is on disk, so a
+    run killed half-way publishes nothing twice and loses nothing.
+    """
+    settings = settings or Settings()
+    build = settings.build
+    today = today or dt.date.today()
+    output = output_path(build.output, today)
+    with run_lock(output.parent, wait=build.wait):
+        state = PublishedState.load(Path(build.state_file)) if build.new_only else None
+        brief = build_brief(sources, settings=settings, today=today, published=state)
+        written = write_brief(brief, output, formats=build.formats)
+        if state is not None:
+            state.record(brief.points, today)
+            state.save()
+    return brief, written
 
 
 def _strength(point: Point) -> tuple:
@@ -155,6 +233,7 @@ __all__ = [
     "ThemeSection",
     "build_brief",
     "output_path",
+    "publish",
     "read_corpus",
     "score_article",
     "write_brief",

@@ -168,6 +168,7 @@ class Brief:
     glossary: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
     translator: str = "gist"
     notes: list[str] = field(default_factory=list)  # coverage remarks for the reader
+    new_only: bool = False  # points published by an earlier brief were left out
 
     @property
     def date_span(self) -> tuple[dt.date, dt.date] | None:

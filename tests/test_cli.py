@@ -1,0 +1,178 @@
+"""The command line, through click's CliRunner and, once, as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import cli, main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def invoke(*args: str, input: str | None = None):
+    """Run through main() so typed errors become exit codes, as for a user."""
+    runner = CliRunner()
+    return runner.invoke(click.Command("wrapper", callback=lambda: main(list(args))), [], input=input)
+
+
+def commands():
+    return sorted(cli.commands.items())
+
+
+@pytest.mark.parametrize(("name", "command"), commands())
+def test_every_command_has_help_text(name, command):
+    assert command.help, f"{name} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{name} {param.opts} has no help text"
+
+
+def test_readme_documents_every_command_and_flag():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = []
+    for name, command in commands():
+        if f"briefing {name}" not in readme:
+            missing.append(f"briefing {name}")
+        for param in command.params:
+            if isinstance(param, click.Option):
+                long = [o for o in param.opts if o.startswith("--")]
+                if long and long[0] not in readme:
+                    missing.append(f"briefing {name} {long[0]}")
+    assert not missing, f"README lacks: {missing}"
+
+
+def test_articles_json_on_seeds():
+    result = invoke("articles", str(SEEDS), "--json")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert len(records) == 5
+    by_name = {Path(r["path"]).name[:3]: r for r in records}
+    assert by_name["001"]["outlet"] == "虎嗅APP"
+    assert by_name["004"]["title_derived"] is True
+    assert by_name["004"]["date"] is None and by_name["004"]["date_text"] == "1月16日"
+    for record in records:
+        assert {"path", "title", "title_derived", "date", "date_text", "outlet", "author", "url", "encoding",
+                "chars", "paragraphs", "problems"} <= set(record)
+
+
+def test_articles_reports_skipped_files_and_strict_fails(tmp_path):
+    (tmp_path / "good.txt").write_text("标题\n\n美国商务部周二宣布新的出口管制措施。中方表示坚决反对。\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = invoke("articles", str(tmp_path), "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    skipped = [line for line in lines if "skipped" in line]
+    assert [Path(s["path"]).name for s in skipped] == ["empty.txt"]
+    strict = invoke("articles", str(tmp_path), "--strict")
+    assert strict.exit_code == 1
+    assert "empty.txt" in strict.output
+
+
+def test_summarize_file_prints_top_sentences():
+    result = invoke("summarize", str(SEEDS / "002_08d335e269f9cf71.txt"), "--top", "2")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 2
+    # Display normalisation may turn ASCII punctuation full-width: compare content characters.
+    def content(text):
+        return "".join(ch for ch in text if ch.isalnum())
+
+    source = content((SEEDS / "002_08d335e269f9cf71.txt").read_text(encoding="utf-8"))
+    for line in lines:
+        assert len(content(line)) >= 10
+        assert content(line) in source
+
+
+def test_summarize_jsonl_streams_all_sentences():
+    lines = [
+        {"id": 1, "article": "美国商务部宣布新的出口管制。中方表示坚决反对。双方将继续对话。"},
+        {"id": "b", "article": "英伟达发布新芯片。"},
+    ]
+    result = invoke("summarize", "--jsonl", input="\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["id"] for o in out] == [1, "b"]
+    assert sorted(out[0]["sentences"]) == sorted(["美国商务部宣布新的出口管制。", "中方表示坚决反对。", "双方将继续对话。"])
+    assert out[1]["sentences"] == ["英伟达发布新芯片。"]
+
+
+def test_summarize_jsonl_bad_line_is_a_usage_error():
+    result = invoke("summarize", "--jsonl", input="not json\n")
+    assert result.exit_code == 2
+    assert "stdin line 1" in result.output
+
+
+def test_themes_classify_stdin():
+    text = "美国商务部将更多中国企业列入实体清单。\n中美两国元首在旧金山举行会晤。\n"
+    result = invoke("themes", "--classify", "-", input=text)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["sentence"] for r in rows] == text.split()
+    assert rows[0]["theme"] != rows[1]["theme"]
+    assert all(set(r) == {"sentence", "theme", "score", "keywords"} for r in rows)
+
+
+def test_build_writes_every_format(tmp_path):
+    out = tmp_path / "brief.pdf"
+    result = invoke("build", str(SEEDS), "-o", str(out), "--format", "pdf,html,md,json", "--today", "2024-06-01")
+    assert result.exit_code == 0, result.output
+    written = sorted(Path(line).name for line in result.output.splitlines())
+    assert written == ["brief.html", "brief.json", "brief.md", "brief.pdf"]
+    assert out.read_bytes().startswith(b"%PDF")
+    data = json.loads((tmp_path / "brief.json").read_text(encoding="utf-8"))
+    assert data["themes"]
+
+
+def test_build_default_output_is_dated(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("build", str(SEEDS), "--today", "2024-06-01", "--format", "md", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    assert (tmp_path / "out" / "brief-2024-06-01.md").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--format", "docx"], "unknown format(s) docx"),
+        (["build", "--today", "yesterday"], "YYYY-MM-DD"),
+    ],
+)
+def test_build_usage_errors_exit_2(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_config_error_exit_2_names_key(tmp_path):
+    config = tmp_path / "briefing.toml"
+    config.write_text("[build]\nsources = ['x']\nlogo = 'x.png'\n", encoding="utf-8")
+    result = invoke("config", "--config", str(config))
+    assert result.exit_code == 2
+    assert "unknown key build.logo" in result.output
+
+
+def test_config_prints_effective_settings(tmp_path):
+    config = tmp_path / "briefing.toml"
+    config.write_text("[build]\ntop = 11\n", encoding="utf-8")
+    result = invoke("config", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    assert "top = 11" in result.output
+    assert f"# from: {config}" in result.output
+
+
+def test_console_script_runs_as_a_process():
+    # The installed entry point, not just the click object.
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "briefing" in result.stdout
