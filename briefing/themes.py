@@ -1,0 +1,656 @@
+"""Themes: file each point under one theme of the taxonomy, then pick what each section shows.
+
+The taxonomy is data (``briefing/data/themes.toml``, replaceable or extendable
+by a user file).  Assignment is weighted keyword evidence, explainable by
+construction: a point keeps its score and the keywords that matched, so
+``briefing themes`` can say why it was filed where it was.
+
+Matching, and why:
+
+* Chinese keywords are found as substrings of the simplified text
+  (``Sentence.norm``), but a hit only counts when at least one of its edges is
+  a jieba word edge (:func:`briefing.tokenize.tokens`).  Pure token matching
+  would miss 商务部 inside the single token 美国商务部 and depends on the
+  user dictionary of the day; pure substring matching fires 制裁 inside
+  强制裁员.  A hit that cuts through words on *both* sides is the false
+  positive worth rejecting; a hit flush with one word edge is a real one.
+* Keywords with Latin letters (BIS, FSD, GPU, ENFORCE法案) match
+  case-insensitively on ASCII word boundaries, so BIS does not fire inside
+  "BISHOP" (nor GPU inside "GPUs": list plurals when they matter).  Chinese
+  characters count as boundaries, so "FSD全自动驾驶" still matches FSD.
+* A hit lying inside a longer hit of any theme is not counted again (芯片 in
+  芯片禁令 is evidence for export controls, not a second vote for chips).
+  Negative keywords are matched separately and subtract their weight.
+* Every hit is a vote, repeats included, but votes saturate (see :func:`evidence`).
+
+Scores are saturating sums of weights (see :func:`evidence`).  When a
+sentence's own evidence is weak or near-tied, the article's theme profile
+(shares summing to 1) is added as a damped prior, ``context_weight * share``,
+only to themes the sentence itself gives evidence for: the article decides
+between candidates the sentence supports, it never invents a theme the
+sentence does not mention, and it leaves a clear-cut sentence alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from briefing.errors import ConfigError
+from briefing.models import Point, Sentence, Source, ThemeSection, ThemeSpec
+from briefing.tokenize import tokens
+
+OTHER = "other"
+
+_DEFAULT_OTHER = ThemeSpec(
+    id=OTHER,
+    label_zh="其他",
+    label_en="Other",
+    description_zh="与上述主题都不够贴合、但分量较重的要点。",
+    description_en="Strong points that fit none of the themes above.",
+)
+
+_THEME_KEYS = {"id", "label_zh", "label_en", "description_zh", "description_en", "keywords", "negative"}
+_TOP_KEYS = {"theme"}
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+# --------------------------------------------------------------------------
+# Settings and results
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSettings:
+    """Knobs of theme assignment and section selection (defaults tuned on the seeds' labelled set)."""
+
+    # Minimum score (own evidence plus context prior) for a theme; below it the point is "other".
+    # 2.0 means one strong keyword (weight ≥ 2), or two weak ones, or a weak one the article backs.
+    threshold: float = 2.0
+    # Weight of the article profile prior: a theme holding the whole article adds this much.
+    # Below the weight of one strong keyword, so context breaks ties but does not overrule the text.
+    context_weight: float = 1.0
+    # The prior is used only when the sentence is ambiguous on its own: its best evidence is below
+    # the threshold, or the runner-up theme has at least this share of the best one's evidence.
+    ambiguity_ratio: float = 0.8
+    # A non-primary theme is "secondary" when its score reaches this share of the primary's.
+    secondary_ratio: float = 0.6
+    # Points per theme section, and in all sections together.
+    per_theme_cap: int = 5
+    global_cap: int = 25
+    # "other" is shown only for points whose rank score (Point.score) is at least this share of
+    # the best rank score among all points: off-theme points must be among the strongest to appear.
+    other_min_score: float = 0.5
+    # Character-bigram Jaccard similarity at which two points of one theme count as the same text.
+    near_duplicate: float = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The outcome for one text: the theme, its score, and the evidence behind it."""
+
+    theme: str
+    score: float
+    keywords: tuple[str, ...]  # the matched keywords of the chosen theme, strongest first
+    secondary: tuple[str, ...] = ()
+    scores: Mapping[str, float] = field(default_factory=dict)  # every theme with evidence, prior included
+    evidence: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # matched keywords per theme
+    prior: Mapping[str, float] = field(default_factory=dict)  # what the article profile added
+
+
+# --------------------------------------------------------------------------
+# Taxonomy
+
+
+def default_taxonomy_path() -> Path:
+    """Where the shipped taxonomy lives (for messages and `briefing themes`)."""
+    return Path(str(resources.files("briefing") / "data" / "themes.toml"))
+
+
+def load_taxonomy(
+    path: str | Path | None = None,
+    *,
+    mode: Literal["replace", "extend"] = "replace",
+) -> list[ThemeSpec]:
+    """The theme taxonomy: the shipped one, a user file instead of it, or the shipped one extended.
+
+    ``mode="extend"`` keeps the shipped themes, replaces those whose id the user
+    file defines (in place) and appends new ones.  An "other" theme is always
+    present (last, unless the file places it).  Raises :class:`ConfigError`
+    naming the file and key for anything malformed.
+    """
+    if mode not in ("replace", "extend"):
+        raise ConfigError(f"themes mode must be 'replace' or 'extend', got {mode!r}")
+    shipped = _load_text(_shipped_text(), origin=str(default_taxonomy_path()))
+    if path is None:
+        themes = shipped
+    else:
+        user = _load_file(Path(path))
+        if mode == "replace":
+            themes = user
+        else:
+            by_id = {t.id: t for t in user}
+            themes = [by_id.pop(t.id, t) for t in shipped]
+            themes += [t for t in user if t.id in by_id]
+    if not any(t.id == OTHER for t in themes):
+        themes.append(_DEFAULT_OTHER)
+    return themes
+
+
+def _shipped_text() -> str:
+    return (resources.files("briefing") / "data" / "themes.toml").read_text(encoding="utf-8")
+
+
+def _load_file(path: Path) -> list[ThemeSpec]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: theme file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read theme file: {exc}") from exc
+    return _load_text(text, origin=str(path))
+
+
+def _load_text(text: str, *, origin: str) -> list[ThemeSpec]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: invalid TOML: {exc}") from exc
+    return parse_taxonomy(data, origin=origin)
+
+
+def parse_taxonomy(data: Mapping[str, Any], *, origin: str = "<themes>") -> list[ThemeSpec]:
+    """Validate parsed TOML (``{"theme": [...]}``) into theme specs."""
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ConfigError(f"{origin}: unknown key {unknown[0]!r} (expected [[theme]] tables)")
+    entries = data.get("theme")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{origin}: no themes (expected one or more [[theme]] tables)")
+    themes: list[ThemeSpec] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries, start=1):
+        where = f"{origin}: theme #{index}"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{where}: must be a table")
+        theme_id = entry.get("id")
+        if not isinstance(theme_id, str) or not _ID_PATTERN.match(theme_id):
+            raise ConfigError(f"{where}: key 'id' must be a lowercase identifier (a-z, 0-9, _ or -), got {theme_id!r}")
+        where = f"{origin}: theme {theme_id!r}"
+        if theme_id in seen:
+            raise ConfigError(f"{where}: duplicate id (also theme #{seen[theme_id]})")
+        seen[theme_id] = index
+        unknown = sorted(set(entry) - _THEME_KEYS)
+        if unknown:
+            raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_THEME_KEYS))})")
+        labels = {}
+        for key in ("label_zh", "label_en"):
+            value = entry.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where}: missing label {key!r}")
+            labels[key] = value.strip()
+        descriptions = {}
+        for key in ("description_zh", "description_en"):
+            value = entry.get(key, "")
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: key {key!r} must be a string")
+            descriptions[key] = value.strip()
+        themes.append(
+            ThemeSpec(
+                id=theme_id,
+                **labels,
+                **descriptions,
+                keywords=_weights(entry.get("keywords", {}), f"{where}: keywords"),
+                negative=_weights(entry.get("negative", {}), f"{where}: negative"),
+            )
+        )
+    return themes
+
+
+def _weights(table: Any, where: str) -> tuple[tuple[str, float], ...]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: must be a table of \"keyword\" = weight")
+    weights: dict[str, float] = {}
+    for keyword, weight in table.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not math.isfinite(weight):
+            raise ConfigError(f"{where}.{keyword!r}: weight must be a number, got {weight!r}")
+        if weight <= 0:
+            raise ConfigError(f"{where}.{keyword!r}: weight must be positive, got {weight!r}")
+        clean = keyword.strip()
+        if not clean:
+            raise ConfigError(f"{where}: empty keyword")
+        folded = clean.casefold() if _LATIN.search(clean) else clean
+        if folded in weights:
+            raise ConfigError(f"{where}.{keyword!r}: duplicate keyword")
+        weights[folded] = float(weight)
+    return tuple(weights.items())
+
+
+# --------------------------------------------------------------------------
+# Matching
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    theme: str
+    keyword: str
+    weight: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    order: tuple[str, ...]  # theme ids in taxonomy order (tie-break)
+    chinese: tuple[tuple[str, str, float], ...]  # (theme, keyword, weight), positives
+    latin: tuple[tuple[str, str, float, re.Pattern[str]], ...]
+    negative_chinese: tuple[tuple[str, str, float], ...]
+    negative_latin: tuple[tuple[str, str, float, re.Pattern[str]], ...]
+
+
+def _latin_pattern(keyword: str) -> re.Pattern[str]:
+    body = r"\s*".join(re.escape(part) for part in keyword.split())
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=16)
+def _matcher(taxonomy: tuple[ThemeSpec, ...]) -> _Matcher:
+    def split(pairs: Iterable[tuple[str, str, float]]):
+        chinese, latin = [], []
+        for theme, keyword, weight in pairs:
+            if _LATIN.search(keyword):
+                latin.append((theme, keyword, weight, _latin_pattern(keyword)))
+            else:
+                chinese.append((theme, keyword, weight))
+        return tuple(chinese), tuple(latin)
+
+    positives = [(t.id, k, w) for t in taxonomy if t.id != OTHER for k, w in t.keywords]
+    negatives = [(t.id, k, w) for t in taxonomy if t.id != OTHER for k, w in t.negative]
+    chinese, latin = split(positives)
+    negative_chinese, negative_latin = split(negatives)
+    return _Matcher(tuple(t.id for t in taxonomy), chinese, latin, negative_chinese, negative_latin)
+
+
+def _word_edges(text: str) -> set[int]:
+    edges = {0, len(text)}
+    position = 0
+    for token in tokens(text):
+        start = text.find(token, position)
+        if start < 0:  # jieba never rewrites text, but stay safe
+            continue
+        edges.add(start)
+        position = start + len(token)
+        edges.add(position)
+    return edges
+
+
+def _find(
+    text: str,
+    edges: set[int],
+    chinese: Sequence[tuple[str, str, float]],
+    latin: Sequence[tuple[str, str, float, re.Pattern[str]]],
+) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for theme, keyword, weight in chinese:
+        start = text.find(keyword)
+        while start >= 0:
+            end = start + len(keyword)
+            if start in edges or end in edges:
+                hits.append(_Hit(theme, keyword, weight, start, end))
+            start = text.find(keyword, start + 1)
+    for theme, keyword, weight, pattern in latin:
+        for match in pattern.finditer(text):
+            hits.append(_Hit(theme, keyword, weight, match.start(), match.end()))
+    return hits
+
+
+def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
+    """Hits strictly inside a longer hit (of any theme) are not counted again."""
+    spans = sorted({(h.start, h.end) for h in hits}, key=lambda s: (s[0], -(s[1] - s[0])))
+    covered = set()
+    for start, end in spans:
+        for other_start, other_end in spans:
+            if other_start <= start and end <= other_end and (other_end - other_start) > (end - start):
+                covered.add((start, end))
+                break
+    return [h for h in hits if (h.start, h.end) not in covered]
+
+
+def evidence(text: str, taxonomy: Sequence[ThemeSpec]) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
+    """Keyword evidence per theme: (score, matched keywords strongest first); themes without evidence left out.
+
+    A theme's score is its strongest hit's weight plus half the next, a
+    quarter the one after, and so on (minus negative keywords): evidence
+    saturates, so a list of company names does not outvote the one policy
+    term that says what the sentence is about.  A keyword repeated in the
+    sentence is a further (decayed) hit: a sentence saying 数据 three times
+    is about data.
+    """
+    matcher = _matcher(tuple(taxonomy))
+    edges = _word_edges(text)
+    hits = _drop_nested(_find(text, edges, matcher.chinese, matcher.latin))
+    # One vote per theme and span (ChatGPT and "Chat GPT" are the same words), one per keyword.
+    by_span: dict[tuple[str, int, int], _Hit] = {}
+    for hit in sorted(hits, key=lambda h: (-h.weight, h.keyword)):
+        by_span.setdefault((hit.theme, hit.start, hit.end), hit)
+    weights: dict[str, dict[str, float]] = defaultdict(dict)
+    occurrences: dict[str, list[float]] = defaultdict(list)
+    for hit in by_span.values():
+        weights[hit.theme][hit.keyword] = hit.weight
+        occurrences[hit.theme].append(hit.weight)
+    penalties: dict[str, float] = defaultdict(float)
+    for theme, keyword, weight in sorted({(h.theme, h.keyword, h.weight) for h in _find(
+        text, edges, matcher.negative_chinese, matcher.negative_latin
+    )}):
+        penalties[theme] += weight
+    scores: dict[str, float] = {}
+    matched: dict[str, tuple[str, ...]] = {}
+    for theme in matcher.order:
+        if theme not in weights:
+            continue
+        ranked = sorted(weights[theme], key=lambda k: (-weights[theme][k], k))
+        votes = sorted(occurrences[theme], reverse=True)
+        total = sum(weight * _DECAY**rank for rank, weight in enumerate(votes))
+        score = round(total - penalties.get(theme, 0.0), 6)
+        if score > 0:
+            scores[theme] = score
+            matched[theme] = tuple(ranked)
+    return scores, matched
+
+
+_DECAY = 0.5  # each further keyword of a theme counts half the one before
+
+
+# --------------------------------------------------------------------------
+# Classification
+
+
+def classify(
+    text: str,
+    taxonomy: Sequence[ThemeSpec],
+    *,
+    profile: Mapping[str, float] | None = None,
+    settings: ThemeSettings = ThemeSettings(),
+) -> Classification:
+    """File ``text`` (simplified Chinese, i.e. ``Sentence.norm``) under one theme.
+
+    ``profile`` is the article's theme shares (see :func:`article_profiles`).
+    When the text alone is ambiguous (weak or near-tied evidence) it adds
+    ``settings.context_weight * share`` to the themes the text already gives
+    evidence for.  Ties go to the theme listed first in the taxonomy.
+    """
+    own, matched = evidence(text, taxonomy)
+    prior: dict[str, float] = {}
+    if profile and _ambiguous(own, settings):
+        prior = {
+            theme: round(settings.context_weight * float(profile.get(theme, 0.0)), 6)
+            for theme in own
+            if profile.get(theme, 0.0) > 0
+        }
+    scores = {theme: round(score + prior.get(theme, 0.0), 6) for theme, score in own.items()}
+    order = {theme.id: index for index, theme in enumerate(taxonomy)}
+    ranked = sorted(scores, key=lambda theme: (-scores[theme], order.get(theme, len(order))))
+    if not ranked or scores[ranked[0]] < settings.threshold:
+        best = scores[ranked[0]] if ranked else 0.0
+        return Classification(OTHER, best, (), (), scores, matched, prior)
+    primary = ranked[0]
+    floor = max(settings.threshold, settings.secondary_ratio * scores[primary])
+    secondary = tuple(theme for theme in ranked[1:] if scores[theme] >= floor)
+    return Classification(primary, scores[primary], matched[primary], secondary, scores, matched, prior)
+
+
+def _ambiguous(own: Mapping[str, float], settings: ThemeSettings) -> bool:
+    """Weak (best below the threshold) or near-tied (runner-up within ``ambiguity_ratio``) evidence."""
+    ranked = sorted(own.values(), reverse=True)
+    if not ranked:
+        return False
+    return ranked[0] < settings.threshold or (len(ranked) > 1 and ranked[1] >= settings.ambiguity_ratio * ranked[0])
+
+
+def article_profiles(
+    sentences: Iterable[Sentence],
+    taxonomy: Sequence[ThemeSpec],
+    settings: ThemeSettings = ThemeSettings(),
+) -> dict[str, dict[str, float]]:
+    """Each article's theme shares (summing to 1), keyed by source path.
+
+    Every sentence with keyword evidence casts one vote, split over the themes
+    in proportion to its evidence, so a long sentence counts no more than a
+    short one.  Articles without any evidence get an empty profile.
+    """
+    del settings  # the profile is pure evidence; kept in the signature for symmetry
+    totals: dict[str, dict[str, float]] = {}
+    for sentence in sentences:
+        article = totals.setdefault(sentence.source.path, {})
+        own, _ = evidence(sentence.norm, taxonomy)
+        mass = sum(own.values())
+        for theme, score in own.items():
+            article[theme] = article.get(theme, 0.0) + score / mass
+    profiles: dict[str, dict[str, float]] = {}
+    for path in sorted(totals):
+        article = totals[path]
+        mass = sum(article.values())
+        profiles[path] = {theme: round(article[theme] / mass, 6) for theme in sorted(article)} if mass else {}
+    return profiles
+
+
+def assign(
+    points: list[Point],
+    taxonomy: Sequence[ThemeSpec],
+    *,
+    profiles: Mapping[str, Mapping[str, float]] | None = None,
+    settings: ThemeSettings = ThemeSettings(),
+) -> None:
+    """Fill ``theme``, ``theme_score``, ``secondary_themes`` and ``keywords`` of every point.
+
+    A merged point is classified by its representative sentence, with that
+    sentence's article profile as context.
+    """
+    for point in points:
+        profile = (profiles or {}).get(point.sentence.source.path)
+        result = classify(point.sentence.norm, taxonomy, profile=profile, settings=settings)
+        point.theme = result.theme
+        point.theme_score = result.score
+        point.secondary_themes = list(result.secondary)
+        point.keywords = list(result.keywords)
+
+
+# --------------------------------------------------------------------------
+# Section selection
+
+
+def source_order_key(point: Point) -> tuple:
+    """Article date (undated last), then source path, then position in the article."""
+    source = point.sentence.source
+    return (source.date is None, source.date or dt.date.min, source.path, point.sentence.position)
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace() and c not in _PUNCTUATION]
+    return {a + b for a, b in zip(chars, chars[1:])} or set(chars)
+
+
+_PUNCTUATION = set("，。！？、；：“”‘’（）《》【】—…·,.!?;:'\"()[]<>-")
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+def select_sections(
+    points: list[Point],
+    taxonomy: Sequence[ThemeSpec],
+    settings: ThemeSettings = ThemeSettings(),
+) -> list[ThemeSection]:
+    """The brief's theme sections.
+
+    Within a theme the best points by rank score (``Point.score``) win, up to
+    ``per_theme_cap``, skipping near-duplicates of an already chosen point;
+    then the best ``global_cap`` of all chosen points are kept.  Sections list
+    their points in source order and are ordered by salience (sum of their
+    points' scores), with "other" always last and shown only for points whose
+    score reaches ``other_min_score`` × the best score.  Empty themes are left out.
+    """
+    specs = {theme.id: theme for theme in taxonomy}
+    if OTHER not in specs:
+        specs[OTHER] = _DEFAULT_OTHER
+    order = {theme_id: index for index, theme_id in enumerate(specs)}
+    best_score = max((p.score for p in points), default=0.0)
+
+    by_theme: dict[str, list[Point]] = defaultdict(list)
+    for point in points:
+        theme = point.theme if point.theme in specs else OTHER
+        if theme == OTHER and point.score < settings.other_min_score * best_score:
+            continue
+        by_theme[theme].append(point)
+
+    def rank_key(point: Point) -> tuple:
+        return (-point.score, source_order_key(point), point.sentence.norm)
+
+    chosen: list[tuple[str, Point]] = []
+    for theme in sorted(by_theme, key=order.__getitem__):
+        kept: list[tuple[Point, set[str]]] = []
+        for point in sorted(by_theme[theme], key=rank_key):
+            if len(kept) >= settings.per_theme_cap:
+                break
+            grams = _bigrams(point.sentence.norm)
+            if any(_jaccard(grams, other) >= settings.near_duplicate for _, other in kept):
+                continue
+            kept.append((point, grams))
+        chosen += [(theme, point) for point, _ in kept]
+
+    chosen.sort(key=lambda pair: rank_key(pair[1]))
+    chosen = chosen[: max(settings.global_cap, 0)]
+
+    sections: list[ThemeSection] = []
+    grouped: dict[str, list[Point]] = defaultdict(list)
+    for theme, point in chosen:
+        grouped[theme].append(point)
+    for theme, members in grouped.items():
+        members.sort(key=source_order_key)
+        zh, en = overview(members)
+        sections.append(
+            ThemeSection(
+                theme=specs[theme],
+                points=members,
+                salience=round(sum(p.score for p in members), 6),
+                overview_zh=zh,
+                overview_en=en,
+            )
+        )
+    sections.sort(key=lambda s: (s.theme.id == OTHER, -s.salience, order[s.theme.id]))
+    return sections
+
+
+# --------------------------------------------------------------------------
+# Overview line
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _plural(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def overview(points: Sequence[Point]) -> tuple[str, str]:
+    """One line in each language: how many points, from how many outlets, over which dates.
+
+    Outlets are counted over every source of every point (an unknown outlet
+    counts once per file).  Full dates give a range; month-day dates (no year
+    known, never invented) are used only when no source has a full date.
+    """
+    sources: dict[str, Source] = {}
+    for point in points:
+        for source in point.sources:
+            sources.setdefault(source.path, source)
+    outlets = len({s.outlet or s.path for s in sources.values()})
+    count = len(points)
+    dates_zh, dates_en = _date_span(list(sources.values()))
+    zh = f"{count} 条要点，来自 {outlets} 家媒体，{dates_zh}"
+    en = f"{_plural(count, 'point', 'points')} from {_plural(outlets, 'outlet', 'outlets')}, {dates_en}"
+    return zh, en
+
+
+def _date_span(sources: list[Source]) -> tuple[str, str]:
+    dated = sorted(s.date for s in sources if s.date is not None)
+    undated = len(sources) - len(dated)
+    if dated:
+        zh, en = _range_zh(dated[0], dated[-1]), _range_en(dated[0], dated[-1])
+        if undated:
+            zh += f"（另有 {undated} 篇未注明日期）"
+            en += f" (plus {_plural(undated, 'undated source', 'undated sources')})"
+        return zh, en
+    month_days = sorted(
+        {(int(m.group(1)), int(m.group(2))) for s in sources if s.date_text and (m := _MONTH_DAY.search(s.date_text))}
+        | {_iso_month_day(s.date_text) for s in sources if s.date_text and _iso_month_day(s.date_text)}
+    )
+    month_days = [md for md in month_days if 1 <= md[0] <= 12 and 1 <= md[1] <= 31]
+    if month_days:
+        (m1, d1), (m2, d2) = month_days[0], month_days[-1]
+        if (m1, d1) == (m2, d2):
+            zh, en = f"{m1}月{d1}日", f"{d1} {_MONTHS[m1 - 1]}"
+        elif m1 == m2:
+            zh, en = f"{m1}月{d1}日至{m2}月{d2}日", f"{d1}–{d2} {_MONTHS[m1 - 1]}"
+        else:
+            zh, en = f"{m1}月{d1}日至{m2}月{d2}日", f"{d1} {_MONTHS[m1 - 1]} – {d2} {_MONTHS[m2 - 1]}"
+        return f"{zh}（年份未注明）", f"{en} (year not stated)"
+    return "日期不详", "undated"
+
+
+def _iso_month_day(text: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"\s*(?:--)?(\d{1,2})-(\d{1,2})\s*", text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _range_zh(first: dt.date, last: dt.date) -> str:
+    start = f"{first.year}年{first.month}月{first.day}日"
+    if first == last:
+        return start
+    if first.year == last.year:
+        return f"{start}至{last.month}月{last.day}日"
+    return f"{start}至{last.year}年{last.month}月{last.day}日"
+
+
+def _range_en(first: dt.date, last: dt.date) -> str:
+    def full(day: dt.date) -> str:
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+    if first == last:
+        return full(first)
+    if first.year == last.year:
+        if first.month == last.month:
+            return f"{first.day}–{last.day} {_MONTHS[first.month - 1]} {first.year}"
+        return f"{first.day} {_MONTHS[first.month - 1]} – {full(last)}"
+    return f"{full(first)} – {full(last)}"
+
+
+__all__ = [
+    "OTHER",
+    "Classification",
+    "ThemeSettings",
+    "article_profiles",
+    "assign",
+    "classify",
+    "default_taxonomy_path",
+    "evidence",
+    "load_taxonomy",
+    "overview",
+    "parse_taxonomy",
+    "select_sections",
+    "source_order_key",
+]

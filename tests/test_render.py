@@ -1,0 +1,433 @@
+"""Renderer tests over a synthetic brief (Chinese text written for these tests).
+
+Regenerate the golden HTML on purpose only:
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_render.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from briefing import pdf as pdf_module
+from briefing import fsutil, render
+from briefing.errors import RenderError, UsageError
+from briefing.models import (
+    Article,
+    Brief,
+    Point,
+    Sentence,
+    Skipped,
+    Source,
+    ThemeSection,
+    ThemeSpec,
+    Translation,
+)
+from briefing.translate import get_translator, glossary_terms
+
+GOLDEN = Path(__file__).parent / "golden" / "brief.html"
+TODAY = dt.date(2024, 5, 23)
+
+has_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+# --------------------------------------------------------------------------
+# The synthetic brief
+# --------------------------------------------------------------------------
+
+ARTICLES = [
+    Article(
+        path="news/a-commerce.md",
+        title="美国商务部拟扩大芯片出口管制",
+        date=dt.date(2024, 5, 8),
+        date_text="2024-05-08",
+        outlet="示例财经",
+        author="李明",
+        url="https://example.com/news/chips?id=1&lang=zh",
+        paragraphs=[
+            "美国商务部周三表示，将把更多中国企业列入实体清单。",
+            "新规则限制英伟达向中国出口先进芯片。",
+        ],
+    ),
+    Article(
+        path="news/b-ministry.html",
+        title="外交部回应美方出口管制 <script>alert(1)</script>",
+        date=dt.date(2024, 5, 10),
+        date_text="2024-05-10",
+        outlet="示例日报",
+        author=None,
+        url="https://example.org/a/2024/05/10/ministry",
+        paragraphs=[
+            "外交部发言人表示，中方坚决反对美方滥用出口管制措施。",
+            "美国商务部周三表示，将把更多中国企业列入实体清单。",
+        ],
+    ),
+    Article(
+        path="news/c-dialogue.txt",
+        title="中美人工智能政府间对话首次会议举行",
+        date=None,
+        date_text="5月14日",
+        outlet=None,
+        author="王芳",
+        url="javascript:alert(1)",
+        paragraphs=[
+            "中美双方在日内瓦举行人工智能政府间对话首次会议。",
+            "双方就人工智能安全与治理交换了意见。",
+        ],
+    ),
+    Article(
+        path="news/d-models.md",
+        title="大模型开源之争",
+        date=dt.date(2024, 5, 20),
+        date_text="2024-05-20",
+        outlet="科技观察",
+        author="陈静",
+        url="https://example.net/models",
+        paragraphs=["拜登政府计划对先进大模型设置出口管制，台积电的订单可能受到影响。"],
+    ),
+]
+SOURCES = [a.source for a in ARTICLES]
+
+
+def _sentence(article: int, paragraph: int, position: int | None = None) -> Sentence:
+    text = ARTICLES[article].paragraphs[paragraph]
+    return Sentence(
+        text=text,
+        norm=text,
+        source=SOURCES[article],
+        paragraph=paragraph,
+        position=paragraph if position is None else position,
+        start=0,
+        end=len(text),
+    )
+
+
+THEMES = {
+    "controls": ThemeSpec("controls", "出口管制", "Export controls"),
+    "diplomacy": ThemeSpec("diplomacy", "外交与对话", "Diplomacy and dialogue"),
+    "models": ThemeSpec("models", "大模型", "Large models"),
+}
+
+
+def synthetic_brief(*, translator: str = "gist") -> Brief:
+    corroborated = _sentence(0, 0)
+    points = {
+        "entity": Point(
+            sentence=corroborated,
+            score=0.91,
+            occurrences=[corroborated, _sentence(1, 1)],
+            theme="controls",
+            theme_score=0.8,
+            keywords=["实体清单", "出口管制"],
+        ),
+        "nvidia": Point(sentence=_sentence(0, 1), score=0.72, theme="controls", theme_score=0.7),
+        "ministry": Point(sentence=_sentence(1, 0), score=0.80, theme="diplomacy", theme_score=0.6),
+        "dialogue": Point(sentence=_sentence(2, 0), score=0.66, theme="diplomacy", theme_score=0.9),
+        "safety": Point(sentence=_sentence(2, 1), score=0.40, theme="diplomacy", theme_score=0.5),
+        "models": Point(sentence=_sentence(3, 0), score=0.75, theme="models", theme_score=0.7,
+                        secondary_themes=["controls"]),
+    }
+    ordered = list(points.values())
+    english = get_translator(translator).translate([p.sentence.text for p in ordered])
+    for point, translation in zip(ordered, english, strict=True):
+        point.english = translation
+    # One human-reviewed line, to show the label.
+    if translator == "gist":
+        points["ministry"].english = Translation(
+            "A Foreign Ministry spokesperson said China firmly opposes the US abusing export controls.",
+            "reviewed",
+        )
+    sections = [
+        ThemeSection(THEMES["controls"], [points["entity"], points["nvidia"]], salience=2.1,
+                     overview_zh="美方继续收紧对华芯片出口。", overview_en="Washington keeps tightening chip exports to China."),
+        ThemeSection(THEMES["diplomacy"], [points["ministry"], points["dialogue"], points["safety"]], salience=1.7,
+                     overview_zh="外交回应与首次政府间对话。", overview_en="Diplomatic responses and a first intergovernmental dialogue."),
+        ThemeSection(THEMES["models"], [points["models"]], salience=0.9,
+                     overview_zh="大模型可能被纳入管制。", overview_en="Large models may come under export controls."),
+    ]
+    return Brief(
+        title_zh="中美人工智能政策简报",
+        title_en="US–China AI Policy Brief",
+        today=TODAY,
+        articles=ARTICLES,
+        skipped=[
+            Skipped("news/empty.txt", "no text after cleaning"),
+            Skipped("news/garbled.html", "undecodable bytes (tried utf-8, gb18030)"),
+        ],
+        sections=sections,
+        executive=[points["entity"], points["ministry"], points["models"]],
+        sources=SOURCES,
+        glossary=glossary_terms([p.sentence.text for p in ordered]),
+        translator=translator,
+        notes=["1 article(s) carry no full date and are listed after the dated ones."],
+    )
+
+
+@pytest.fixture(scope="module")
+def brief() -> Brief:
+    return synthetic_brief()
+
+
+@pytest.fixture(scope="module")
+def pdf_file(brief: Brief, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "brief.pdf"
+    (path,) = render.render(brief, out, formats=["pdf"])
+    return path
+
+
+def _run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+# --------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------
+
+
+def test_html_matches_golden(brief: Brief) -> None:
+    html = render.render_html(brief)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(html, encoding="utf-8")
+    assert GOLDEN.exists(), "no golden file: run UPDATE_GOLDEN=1 pytest tests/test_render.py"
+    assert html == GOLDEN.read_text(encoding="utf-8"), (
+        "HTML differs from tests/golden/brief.html; if the change is intended, "
+        "regenerate with UPDATE_GOLDEN=1 pytest tests/test_render.py and review the diff"
+    )
+
+
+def test_html_is_escaped_and_self_contained(brief: Brief) -> None:
+    html = render.render_html(brief)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<style>" in html and "<link" not in html
+    assert 'href="javascript:' not in html  # only http(s) URLs become links
+    assert 'href="https://example.com/news/chips?id=1&amp;lang=zh"' in html
+
+
+def test_html_structure(brief: Brief) -> None:
+    html = render.render_html(brief)
+    # Chinese and English are marked for fonts, hyphenation and screen readers.
+    assert '<p class="zh" lang="zh-CN">' in html and '<p class="en" lang="en">' in html
+    # A corroborated point cites both articles; markers link to the appendix.
+    assert '<a class="cite" href="#src-1">[1]</a><a class="cite" href="#src-2">[2]</a>' in html
+    assert 'id="src-4"' in html and 'id="p-1-1"' in html
+    # Back-links from the appendix to the points.
+    assert '<a href="#p-1-1">1.1</a>' in html
+    # Labels of the English lines.
+    assert "word-by-word gist" in html and ">reviewed<" in html
+    # A month-day date is shown as written, never given a year.
+    assert "5月14日" in html
+    # Coverage: skipped files and why, and the honest method statement.
+    assert "news/garbled.html" in html and "undecodable bytes" in html
+    assert "not a translation" in html
+    # PDF metadata source.
+    assert '<meta name="dcterms.created" content="2024-05-23">' in html
+
+
+def test_translator_none_keeps_english_chrome() -> None:
+    html = render.render_html(synthetic_brief(translator="none"))
+    assert 'class="en"' not in html
+    assert "Executive summary" in html and "Sources" in html
+    assert "title gist" not in html
+
+
+def test_unknown_source_in_point_is_an_error(brief: Brief) -> None:
+    broken = synthetic_brief()
+    broken.sources = broken.sources[1:]
+    with pytest.raises(RenderError, match="not in Brief.sources"):
+        render.render_html(broken)
+
+
+# --------------------------------------------------------------------------
+# Markdown and JSON
+# --------------------------------------------------------------------------
+
+
+def test_markdown_and_json(brief: Brief, tmp_path: Path) -> None:
+    paths = render.render(brief, tmp_path / "brief.pdf", formats=["md", "json"])
+    assert [p.name for p in paths] == ["brief.md", "brief.json"]
+    md = paths[0].read_text(encoding="utf-8")
+    assert md.startswith("# 中美人工智能政策简报 · US–China AI Policy Brief\n")
+    assert "美国商务部周三表示，将把更多中国企业列入实体清单。 [1][2]" in md
+    assert "*word-by-word gist:*" in md
+    assert "\\<script\\>" in md  # escaped, not live markup
+    assert "javascript:" not in md
+    assert "<https://example.com/news/chips?id=1&lang=zh>" in md
+
+    data = json.loads(paths[1].read_text(encoding="utf-8"))
+    first = data["sections"][0]["points"][0]
+    assert first["zh"] == "美国商务部周三表示，将把更多中国企业列入实体清单。"
+    assert first["translation_mode"] == "gist" and first["en"]
+    assert first["citations"] == [1, 2] and first["corroboration"] == 2
+    assert data["sources"][2]["date"] is None and data["sources"][2]["date_text"] == "5月14日"
+    assert data["coverage"]["articles"] == 4
+    assert data["coverage"]["skipped"][0]["path"] == "news/empty.txt"
+    assert [e["id"] for e in data["executive"]] == ["1.1", "2.1", "3.1"]
+
+
+def test_unknown_format_is_a_usage_error(brief: Brief, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="docx"):
+        render.render(brief, tmp_path / "b.pdf", formats=["html", "docx"])
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------
+# Atomic writes
+# --------------------------------------------------------------------------
+
+
+def test_failed_render_leaves_previous_file(brief: Brief, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "brief.pdf"
+    target.write_bytes(b"%PDF- yesterday's brief")
+
+    def half_written(html, file, **kwargs):
+        file.write(b"%PDF-1.7 partial")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pdf_module, "write_pdf", half_written)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        render.render(brief, target, formats=["pdf"])
+    assert target.read_bytes() == b"%PDF- yesterday's brief"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.pdf"]
+
+
+def test_failure_in_replace_leaves_no_temp(brief: Brief, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "brief.html"
+    target.write_text("old", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError("cross-device link")
+
+    monkeypatch.setattr(fsutil.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        render.render(brief, target, formats=["html"])
+    assert target.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.html"]
+
+
+# --------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------
+
+
+def test_harfbuzz_subset_detected() -> None:
+    assert pdf_module.harfbuzz_subset_available() is True
+
+
+@has_poppler
+def test_pdf_fonts_embedded_and_subset(pdf_file: Path) -> None:
+    fonts = _run("pdffonts", str(pdf_file))
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    names = [row[0] for row in rows]
+    assert any("Noto-Serif-CJK-SC" in n for n in names), fonts
+    assert any("Noto-Sans-CJK-SC" in n for n in names), fonts
+    for row in rows:
+        # name ... emb sub uni: every font embedded and subset ("ABCDEF+" prefix).
+        assert "+" in row[0], fonts
+        assert row[-5:-2] == ["yes", "yes", "yes"], fonts
+
+
+@has_poppler
+def test_pdf_text_is_extractable(pdf_file: Path, brief: Brief) -> None:
+    text = _run("pdftotext", "-layout", str(pdf_file), "-")
+    flat = "".join(text.split())
+    for point in brief.points:
+        assert "".join(point.sentence.text.split()) in flat, point.sentence.text
+    assert "Page 1 of" in text and "第 1 页" in text
+    assert "Export controls" in text
+
+
+@has_poppler
+def test_pdf_metadata(pdf_file: Path) -> None:
+    info = _run("pdfinfo", "-isodates", str(pdf_file))
+    assert "中美人工智能政策简报 · US–China AI Policy Brief · 2024-05-23" in info
+    assert "Author:          briefing (automated policy brief)" in info
+    assert "CreationDate:    2024-05-23" in info
+    assert "Export controls" in info  # keywords
+
+
+def test_pdf_bookmarks_and_links(pdf_file: Path) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf_file)
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    flat = " | ".join(titles)
+    for heading in ("Executive summary", "Export controls", "Glossary", "Sources", "Coverage note"):
+        assert heading in flat, flat
+    links = [
+        annot.get_object()
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+    ]
+    assert any("/Dest" in link or "/A" in link and "/D" in link["/A"] for link in links)
+    assert any(link.get("/A", {}).get("/URI") == "https://example.net/models" for link in links)
+
+
+def test_pdf_is_deterministic_and_clean(
+    brief: Brief, tmp_path: Path, pdf_file: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        (again,) = render.render(brief, tmp_path / "again.pdf", formats=["pdf"])
+    assert again.read_bytes() == pdf_file.read_bytes()
+    # No CSS the engine ignored, no resource it could not load.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+
+def test_missing_glyph_is_an_error(tmp_path: Path) -> None:
+    brief = synthetic_brief()
+    sentence = brief.sections[0].points[0].sentence
+    odd = Sentence(sentence.text + "\ue000", sentence.norm, sentence.source, 0, 0, 0, 0)
+    brief.sections[0].points[0].sentence = odd
+    target = tmp_path / "brief.pdf"
+    with pytest.raises(RenderError, match=r"U\+E000.*Noto Serif CJK SC"):
+        render.render(brief, target, formats=["pdf"])
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------
+# URL fetcher
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.com/tracker.png", "https://example.com/x.css", "file:///etc/passwd", "ftp://example.com/a"],
+)
+def test_url_fetcher_refuses(url: str) -> None:
+    fetcher = pdf_module.make_url_fetcher([render.templates_dir()])
+    with pytest.raises(fetcher.refused):
+        fetcher.fetch(url)
+
+
+def test_url_fetcher_reads_templates() -> None:
+    fetcher = pdf_module.make_url_fetcher([render.templates_dir()])
+    response = fetcher.fetch((render.templates_dir() / "brief.css").as_uri())
+    assert b"@page" in response.read()
+
+
+def test_document_fetching_network_fails_render(tmp_path: Path) -> None:
+    html = '<html><body><img src="http://example.com/pixel.png"><p>x</p></body></html>'
+    with pytest.raises(pdf_module.RefusedURL, match="example.com"):
+        with open(tmp_path / "x.pdf", "wb") as target:
+            pdf_module.write_pdf(html, target, base_dir=render.templates_dir(), allowed_dirs=())
+    html = '<html><head><link rel="stylesheet" href="file:///etc/passwd"></head><body>x</body></html>'
+    with pytest.raises(pdf_module.RefusedURL, match="passwd"):
+        with open(tmp_path / "y.pdf", "wb") as target:
+            pdf_module.write_pdf(html, target, base_dir=render.templates_dir(), allowed_dirs=())
