@@ -1,0 +1,336 @@
+"""Text clean-up shared by the ingest formats: display normalisation, script
+conversion for analysis, and the data-driven boilerplate and credit patterns.
+
+Two copies of the text exist downstream.  The *display* copy
+(:func:`normalize_display`) keeps the article's own script and wording and only
+repairs typography; it is what ``Article.paragraphs`` holds.  The *analysis*
+copy (:func:`normalize_for_analysis`) folds width (NFKC) and converts
+traditional characters to simplified, so 人工智慧 and 人工智能 articles compare.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import opencc
+
+# --- character classes -------------------------------------------------------
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_KANA_HANGUL = r"\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af"
+# CJK symbols and punctuation (、。「」…) and full-width forms (，（）：).
+_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef"
+CJK_CHAR = re.compile(f"[{_HAN}{_KANA_HANGUL}{_CJK_PUNCT}]")
+HAN_CHAR = re.compile(f"[{_HAN}]")
+
+# Zero-width and bidi-control characters: invisible, never meaningful in prose.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+# Control characters other than the whitespace ones (handled as whitespace).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# A space is never needed beside full-width punctuation: "。 本周" → "。本周".
+_SPACE_BY_CJK_PUNCT = re.compile(r" (?=[\u3001-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65])|(?<=[\u3001-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]) ")
+_URLISH = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>\"'“”‘’，。、；）]+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
+
+_FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+
+
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    # Building the converter loads its dictionaries (~50 ms): do it once.
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (OpenCC t2s); other text unchanged."""
+    return _t2s().convert(text) if text else text
+
+
+def normalize_for_analysis(text: str) -> str:
+    """The analysis copy of ``text``: display-normalised, NFKC, simplified script."""
+    return to_simplified(unicodedata.normalize("NFKC", normalize_display(text)))
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width, bidi and control characters (keeps tabs and newlines)."""
+    return _CONTROL.sub("", _INVISIBLE.sub("", text))
+
+
+def collapse_whitespace(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalize_display(text: str) -> str:
+    """Repair typography for display without changing the article's wording.
+
+    Removes invisible and control characters, collapses whitespace to single
+    spaces, turns ASCII ``, ; : ? ! ( )`` full-width where they sit in Chinese
+    text ("滞后性,监管" → "滞后性，监管") and drops spaces beside full-width
+    punctuation.  URLs, numbers ("94.7万", "13:00", "1,000"), "U.S.",
+    "01. AI" and English text are left alone.
+    """
+    text = collapse_whitespace(strip_invisible(unicodedata.normalize("NFC", text)))
+    if not CJK_CHAR.search(text):
+        return text  # pure Latin text: nothing to convert
+    pieces: list[str] = []
+    position = 0
+    for url in _URLISH.finditer(text):
+        pieces.append(_widen_punctuation(text[position : url.start()]))
+        pieces.append(url.group())
+        position = url.end()
+    pieces.append(_widen_punctuation(text[position:]))
+    return _SPACE_BY_CJK_PUNCT.sub("", "".join(pieces)).strip()
+
+
+def _neighbour(text: str, index: int, step: int) -> str:
+    """The nearest character from ``index`` in direction ``step``, skipping one space."""
+    index += step
+    if 0 <= index < len(text) and text[index] == " ":
+        index += step
+    return text[index] if 0 <= index < len(text) else ""
+
+
+def _is_cjk(char: str) -> bool:
+    return bool(char) and CJK_CHAR.match(char) is not None
+
+
+def _widen_punctuation(text: str) -> str:
+    if not text:
+        return text
+    chars = list(text)
+    # Parentheses go in pairs: widen both when the pair sits in Chinese text
+    # (a CJK neighbour outside) or holds Chinese, so "(ENFORCE法案)" and
+    # "(对美国来说)" become full-width but "(see above)" in English stays.
+    stack: list[int] = []
+    for i, char in enumerate(text):
+        if char == "(":
+            stack.append(i)
+        elif char == ")" and stack:
+            start = stack.pop()
+            inner = text[start + 1 : i]
+            if _is_cjk(_neighbour(text, start, -1)) or _is_cjk(_neighbour(text, i, 1)) or CJK_CHAR.search(inner):
+                chars[start], chars[i] = "（", "）"
+    for i, char in enumerate(text):
+        if char not in ",;:?!":
+            continue
+        before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+        if before.isdigit() and after.isdigit():
+            continue  # 1,000 and 13:00
+        if _is_cjk(before) or _is_cjk(after):
+            chars[i] = _FULL_WIDTH[char]
+    return "".join(chars)
+
+
+# --- paragraphs ---------------------------------------------------------------
+
+# A flattened article keeps its paragraph breaks as a space after a sentence
+# end ("……结果。 本周,……"); Chinese typography never puts a space there.
+_FLATTENED_BREAK = re.compile(
+    rf"(?:(?<=[。！？；…])|(?<=[{_HAN}][?!;:：])|(?<=[。！？!?…][”」』）)]))[ \t\u3000\u00a0]+(?=\S)"
+)
+
+
+def split_flattened(text: str) -> list[str]:
+    """Split text at whitespace that follows a Chinese sentence end."""
+    return [part for part in _FLATTENED_BREAK.split(text) if part.strip()]
+
+
+def has_text(text: str) -> bool:
+    """True when ``text`` holds at least one letter, digit or CJK character."""
+    return any(ch.isalnum() for ch in text)
+
+
+# --- boilerplate ----------------------------------------------------------------
+
+# Lines that are never article prose, whole-line matches on the display text.
+BOILERPLATE: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^感谢(您的?)?(阅读|关注|收看|支持)",
+        r"^(欢迎|敬请|记得)?(点击|长按|扫描?|识别).{0,20}(关注|订阅|二维码|星标|在看|点赞|分享|阅读原文)",
+        r"^.{0,10}(点击|点个)?(关注|订阅|星标)(我们|本号|公众号)",
+        r"^(点赞|在看|分享|转发|收藏)(、|和|，|/|\s)*(点赞|在看|分享|转发|收藏)",
+        r"^(原标题|原文标题|原文链接|阅读原文|本文链接|原文地址)\s*[:：|｜]?",
+        r"^[【\[（(]?\s*(责任编辑|责编|编辑|校对|审核|审校|主编|值班编辑|排版|美编)\s*[:：|｜丨/]",
+        r"^(©|\(c\)|copyright\b|版权所有|版权声明|著作权)",
+        r"(版权|著作权)(归|属于?).{0,30}所有",
+        r"未经.{0,12}(授权|许可|同意).{0,12}(转载|使用|复制)",
+        r"^(本文|文章)?(转载|转自|首发|原载|来自|来源于)(于|自)?(微信)?(公众号|微信公众号)",
+        r"^(免责)?声明\s*[:：].{0,120}(观点|立场|授权|转载|删除|侵权|投资建议)",
+        r"^(发表回复|发表评论|留下评论|写评论|评论|留言|登录后评论|取消回复|leave a (reply|comment))\s*$",
+        r"^(图片|图像|照片|视频|题图|头图|封面|配图|图)\s*(来源|来自|出处|由|/|：|:|\||｜)",
+        r"^(图源|图注|图说)\s*[:：|｜]",
+        r"^(分享到|分享至|举报|投诉|打开app|下载app|返回搜狐|查看更多)\s*[:：]?",
+        r"^(上一篇|下一篇|相关阅读|相关文章|推荐阅读|延伸阅读|往期回顾|往期推荐|热门文章|猜你喜欢|更多精彩)\s*[:：]?",
+        r"^(标签|关键词|关键字|tags?)\s*[:：]",
+        r"^[-—–_=*\s]*(end|完)[-—–_=*\s]*$",
+        r"^[（(【\[]\s*(完|全文完)\s*[）)】\]]$",
+        r"^(本文|文章)(作者|系|为|由).{0,40}(原创|授权|投稿|发布|首发)",
+    )
+)
+
+# Markers after which the rest of an article is page furniture (reading
+# lists, comment forms): everything from the marker on is dropped when the
+# marker sits in the last part of the article.
+TAIL_MARKERS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^感谢(您的?)?阅读",
+        r"^(相关阅读|相关文章|推荐阅读|延伸阅读|往期回顾|往期推荐|热门文章|猜你喜欢|更多精彩)\s*[:：]?$",
+        r"^(发表回复|发表评论|留下评论|leave a (reply|comment))\s*$",
+        r"^[-—–_=*\s]*end[-—–_=*\s]*$",
+    )
+)
+
+# A trailing editor tag closing a news item: "……将来。(小小) |", "（完）",
+# "（编辑：张三）", "【责任编辑：李四】".
+_EDITOR_TAG = re.compile(
+    r"(?:(?<=[。！？!?…”」』])\s*[（(【\[]\s*[\u4e00-\u9fff]{1,4}\s*[）)】\]]\s*[|｜丨]?"
+    r"|\s*[（(【\[]\s*(?:责任编辑|责编|编辑|记者|完|全文完)\s*[:：]?\s*[^）)】\]]{0,12}[）)】\]]\s*[|｜丨]?"
+    r"|\s*[|｜丨])\s*$"
+)
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line that is page furniture, not article prose."""
+    line = line.strip()
+    if not has_text(line):
+        return True  # rules, "...", lone "|"
+    return any(p.search(line) for p in BOILERPLATE)
+
+
+def is_tail_marker(line: str) -> bool:
+    return any(p.search(line.strip()) for p in TAIL_MARKERS)
+
+
+def strip_editor_tag(paragraph: str) -> str:
+    """Remove a trailing editor tag such as "(小小) |" from the last paragraph."""
+    previous = None
+    while previous != paragraph:
+        previous, paragraph = paragraph, _EDITOR_TAG.sub("", paragraph).rstrip()
+    return paragraph
+
+
+# --- credit lines -----------------------------------------------------------------
+
+# label → field.  "文 | 甲子光年" names the publishing account (the outlet);
+# "作者 | 田思奇" the person.  Credits that are neither are dropped.
+CREDIT_LABELS: dict[str, str | None] = {
+    "文": "outlet",
+    "来源": "outlet",
+    "文章来源": "outlet",
+    "本文来源": "outlet",
+    "原文来源": "outlet",
+    "内容来源": "outlet",
+    "新闻来源": "outlet",
+    "稿源": "outlet",
+    "出品": "outlet",
+    "出处": "outlet",
+    "转载自": "outlet",
+    "source": "outlet",
+    "作者": "author",
+    "撰文": "author",
+    "撰稿": "author",
+    "记者": "author",
+    "author": "author",
+    "by": "author",
+    "编辑": None,
+    "责任编辑": None,
+    "责编": None,
+    "主编": None,
+    "编译": None,
+    "翻译": None,
+    "校对": None,
+    "审核": None,
+    "审校": None,
+    "排版": None,
+    "美编": None,
+    "策划": None,
+    "监制": None,
+    "出品人": None,
+    "实习生": None,
+    "摄影": None,
+    "设计": None,
+    "视觉": None,
+    "运营": None,
+    "图片来源": None,
+    "图源": None,
+    "题图": None,
+    "头图": None,
+    "封面": None,
+    "封面来源": None,
+    "题图来源": None,
+    "头图来源": None,
+    "图片": None,
+    "editor": None,
+}
+_LABELS = "|".join(sorted((re.escape(k) for k in CREDIT_LABELS), key=len, reverse=True))
+_SEPARATOR = r"\s*[|｜丨│:：/]\s*"
+_CREDIT = re.compile(rf"(?:^|(?<=[\s，,；;]))({_LABELS}){_SEPARATOR}", re.IGNORECASE)
+_VALUE_NOISE = re.compile(r"[（(][^）)]*(?:ID|id|微信|公众号)[^）)]*[）)]|[\s，,；;。、]+$")
+_URL_IN_VALUE = re.compile(r"https?://\S+")
+_ENGLISH_BYLINE = re.compile(r"^(?:by|By|BY)\s+(?P<name>[A-Z][\w.'-]*(?:\s+(?:and\s+)?[A-Z][\w.'-]*){0,4})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    label: str
+    field: str | None  # "outlet" | "author" | None (credit to drop)
+    value: str
+    url: str | None = None
+
+
+def parse_credits(line: str, *, max_length: int = 80) -> list[Credit] | None:
+    """Parse a credit line ("文 | 甲子光年", "作者：王欣 编辑：李四"), else None.
+
+    The whole line must consist of label–separator–value segments, each value
+    short, so prose that happens to contain "来源：" is not taken for a credit.
+    """
+    line = line.strip()
+    if len(line) > max_length:
+        return None
+    english = _ENGLISH_BYLINE.match(line)
+    if english:
+        return [Credit(label="by", field="author", value=english.group("name"))]
+    matches = list(_CREDIT.finditer(line))
+    if not matches or matches[0].start() != 0:
+        return None
+    credits = []
+    for match, following in zip(matches, [*matches[1:], None]):
+        end = following.start() if following else len(line)
+        raw = line[match.end() : end]
+        url_match = _URL_IN_VALUE.search(raw)
+        url = url_match.group().rstrip(")）]") if url_match else None
+        value = _URL_IN_VALUE.sub("", raw)
+        value = _VALUE_NOISE.sub("", value).strip(" |｜丨:：/[]()（）")
+        if len(value) > 30 or (not value and not url):
+            return None
+        label = match.group(1)
+        credits.append(Credit(label=label, field=CREDIT_LABELS[_label_key(label)], value=value, url=url))
+    return credits
+
+
+def _label_key(label: str) -> str:
+    return label if label in CREDIT_LABELS else label.lower()
+
+
+__all__ = [
+    "BOILERPLATE",
+    "CREDIT_LABELS",
+    "TAIL_MARKERS",
+    "Credit",
+    "collapse_whitespace",
+    "has_text",
+    "is_boilerplate",
+    "is_tail_marker",
+    "normalize_display",
+    "normalize_for_analysis",
+    "parse_credits",
+    "split_flattened",
+    "strip_editor_tag",
+    "strip_invisible",
+    "to_simplified",
+]

@@ -1,0 +1,188 @@
+"""HTML pages and feed fragments, read with selectolax (lexbor).
+
+Media, captions, scripts and page furniture are dropped by tag; block
+elements become blocks; inline elements join without adding spaces.  Bare
+text beside the HTML (feeds save a Markdown title line ``[title](url)`` and a
+``------`` rule before the fragment) is read as Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from briefing.formats import Block, Draft
+
+# Elements whose content is never article prose.
+HIDDEN_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "head", "title", "svg", "math", "canvas",
+        "object", "embed", "iframe", "frame", "frameset", "audio", "video", "picture", "img",
+        "source", "track", "map", "figcaption", "small", "caption", "nav", "aside", "footer",
+        "form", "button", "select", "input", "textarea", "label", "dialog", "meta", "link",
+    }
+)  # fmt: skip
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "blockquote", "center", "dd", "details", "div", "dl", "dt",
+        "fieldset", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+        "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "th", "thead", "tr", "ul",
+        "body", "html",
+    }
+)  # fmt: skip
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_EMPHASIS = frozenset({"strong", "b"})
+_EPOCH_COMMENT = re.compile(r"^\s*(\d{10,13})\s*$")
+
+
+class _Collector:
+    """Accumulates inline text into blocks while the tree is walked."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.heading: str | None = None
+        self.emphasis_depth = 0
+        self.emphasised = 0  # characters written inside <strong>/<b>
+
+    def text(self, value: str) -> None:
+        self.parts.append(value)
+        if self.emphasis_depth:
+            self.emphasised += len("".join(value.split()))
+
+    def flush(self) -> None:
+        text = "".join(self.parts)
+        if text.strip():
+            visible = len("".join(text.split()))
+            if self.heading == "h1":
+                role = "title"
+            elif self.heading or (self.emphasised >= visible and visible <= 60):
+                role = "heading"  # <p><strong>subhead</strong></p>
+            else:
+                role = "body"
+            self.blocks.append(Block(text, role=role, links=self.links))
+        self.parts, self.links, self.emphasised = [], [], 0
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    out = []
+    child = node.child
+    while child is not None:
+        out.append(child)
+        child = child.next
+    return out
+
+
+def _walk(root: LexborNode, markdown_text: bool) -> list[Block]:
+    collector = _Collector()
+    loose: list[str] = []  # bare text directly under <body>
+
+    def flush_loose() -> None:
+        if loose:
+            from briefing.formats import markdown  # noqa: PLC0415 - mutual import
+
+            collector.blocks.extend(markdown.blocks("".join(loose), depth=1))
+            loose.clear()
+
+    # An explicit stack, not recursion: a page may nest thousands of <div>s.
+    stack: list[tuple[LexborNode, bool]] = [(n, False) for n in reversed(_children(root))]
+    link_starts: list[tuple[int, str]] = []
+    while stack:
+        node, leaving = stack.pop()
+        tag = node.tag or ""
+        if leaving:
+            if tag in BLOCK_TAGS or tag == "br":
+                collector.flush()
+            if tag in _HEADINGS:
+                collector.heading = None
+            elif tag in _EMPHASIS:
+                collector.emphasis_depth -= 1
+            elif tag == "a" and link_starts:
+                start, href = link_starts.pop()
+                collector.links.append(("".join(collector.parts[start:]).strip(), href))
+            continue
+        if node.is_text_node:
+            value = node.text_content or ""
+            if markdown_text and node.parent is not None and node.parent.mem_id == root.mem_id:
+                if value.strip() or loose:
+                    collector.flush()
+                    loose.append(value)
+                continue
+            collector.text(value.replace("\n", " "))
+            continue
+        if not node.is_element_node:
+            continue  # comments, doctype
+        flush_loose()
+        if tag in HIDDEN_TAGS:
+            continue
+        if tag in BLOCK_TAGS:
+            collector.flush()
+        if tag in _HEADINGS:
+            collector.heading = tag
+        elif tag in _EMPHASIS:
+            collector.emphasis_depth += 1
+        elif tag == "a":
+            link_starts.append((len(collector.parts), str((node.attributes or {}).get("href") or "")))
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(_children(node)))
+    flush_loose()
+    collector.flush()
+    return collector.blocks
+
+
+def fragment_blocks(html: str) -> list[Block]:
+    """Text blocks of an HTML fragment embedded in another format."""
+    tree = LexborHTMLParser(html)
+    return _walk(tree.body, markdown_text=False) if tree.body is not None else []
+
+
+def read(text: str) -> Draft:
+    draft = Draft(kind="html")
+    tree = LexborHTMLParser(text)
+    document = tree.root.parent if tree.root is not None else None
+    if document is not None:
+        for node in document.traverse(include_text=False):
+            if node.is_comment_node:
+                match = _EPOCH_COMMENT.match(node.comment_content or "")
+                if match:
+                    draft.fallback_date = int(match.group(1))
+                    break
+    _read_head(tree, draft)
+    if tree.body is not None:
+        draft.blocks = _walk(tree.body, markdown_text=True)
+    # The page's own <h1> beats <title>, which usually carries a site suffix.
+    for index, block in enumerate(draft.blocks):
+        if block.role == "title":
+            draft.title = block.text
+            del draft.blocks[index]
+            break
+    return draft
+
+
+def _read_head(tree: LexborHTMLParser, draft: Draft) -> None:
+    meta: dict[str, str] = {}
+    for node in tree.css("meta"):
+        attrs = node.attributes or {}
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+        content = (attrs.get("content") or "").strip()
+        if key and content:
+            meta.setdefault(key, content)
+    title_node = tree.css_first("head > title")
+    draft.title = meta.get("og:title") or meta.get("twitter:title") or (
+        title_node.text(strip=True) if title_node is not None else None
+    ) or None
+    for key in ("article:published_time", "datepublished", "pubdate", "publishdate", "publish_date", "date", "dc.date"):
+        if key in meta:
+            draft.date = meta[key]
+            break
+    else:
+        time_node = tree.css_first("time[datetime]")
+        if time_node is not None:
+            draft.date = (time_node.attributes or {}).get("datetime") or draft.date
+    canonical = tree.css_first("link[rel=canonical]")
+    href = (canonical.attributes or {}).get("href") if canonical is not None else None
+    draft.url = meta.get("og:url") or href or None
+    draft.outlet = meta.get("og:site_name") or None
+    draft.author = meta.get("author") or meta.get("article:author") or None
