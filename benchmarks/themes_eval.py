@@ -1,12 +1,21 @@
 """Measure theme classification against the labelled sentences.
 
-    .venv/bin/python benchmarks/themes_eval.py [--taxonomy FILE] [--errors]
+    .venv/bin/python benchmarks/themes_eval.py [--taxonomy FILE] [--errors] [--context-errors]
 
-Each sentence is classified on its own (no article context), as the quality
-gate in tests/test_themes.py does; for the seed sentences the accuracy with
-their article's profile as context (what the pipeline does) is printed too.  Prints accuracy and a confusion table per
-section of tests/data/themes_labelled.tsv ("seeds": sentences from seeds/,
-"invented": sentences written to check generalisation).
+Two settings, both reported per section of tests/data/themes_labelled.tsv:
+
+* alone: each sentence classified on its own (:func:`briefing.themes.classify`,
+  no article, no neighbours);
+* in context: what the pipeline does.  Each seed article is read and split
+  by the real ingest and segment stages, every sentence becomes a point, the
+  labelled sentence takes the place of the piece(s) it covers (so both
+  settings classify the same text), and :func:`briefing.themes.article_profiles`
+  plus :func:`briefing.themes.assign` file them all with their article and
+  neighbours.  Only sentences with an article column have a context.
+
+Sections: "seeds" (sentences from seeds/), "invented" (written by the first
+helper), "generalisation" (written by the second helper before its tuning,
+the check that changes carry over to text nobody tuned on).
 """
 
 from __future__ import annotations
@@ -15,30 +24,38 @@ import argparse
 import re
 import sys
 import time
-import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-
-import opencc
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from briefing.models import Sentence, Source  # noqa: E402
-from briefing.themes import article_profiles, classify, load_taxonomy  # noqa: E402
+from briefing import ingest, segment  # noqa: E402
+from briefing.clean import normalize_for_analysis  # noqa: E402
+from briefing.models import Point, Sentence  # noqa: E402
+from briefing.themes import article_profiles, assign, classify, load_taxonomy  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "themes_labelled.tsv"
-_T2S = opencc.OpenCC("t2s")
+SEEDS = ROOT / "seeds"
+
+
+class Labelled(NamedTuple):
+    theme: str
+    sentence: str
+    article: str | None = None  # seeds/ file name, when the sentence comes from an article
+    position: int | None = None  # segment position of its first piece in that article
 
 
 def normalise(text: str) -> str:
-    """What Sentence.norm holds: NFKC, then traditional → simplified."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text))
+    """What Sentence.norm holds."""
+    return normalize_for_analysis(text)
 
 
-def read_labelled(path: Path = LABELLED) -> dict[str, list[tuple[str, str]]]:
-    """{section: [(theme, sentence), ...]} from the TSV ('# section: NAME' starts a section)."""
-    sections: dict[str, list[tuple[str, str]]] = {}
+def read_labelled(path: Path = LABELLED) -> dict[str, list[Labelled]]:
+    """{section: [Labelled, ...]} from the TSV ('# section: NAME' starts a section)."""
+    sections: dict[str, list[Labelled]] = {}
     current = "default"
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -47,43 +64,110 @@ def read_labelled(path: Path = LABELLED) -> dict[str, list[tuple[str, str]]]:
             if line.startswith("# section:"):
                 current = line.split(":", 1)[1].strip()
             continue
-        theme, sep, sentence = line.partition("\t")
-        if not sep or not sentence.strip():
-            raise ValueError(f"{path}:{number}: expected theme<TAB>sentence")
-        sections.setdefault(current, []).append((theme.strip(), sentence.strip()))
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) == 2 and fields[1]:
+            row = Labelled(fields[0], fields[1])
+        elif len(fields) == 4 and fields[3] and fields[2].isdigit():
+            row = Labelled(fields[0], fields[3], fields[1], int(fields[2]))
+        else:
+            raise ValueError(f"{path}:{number}: expected theme<TAB>sentence or theme<TAB>article<TAB>position<TAB>sentence")
+        sections.setdefault(current, []).append(row)
     return sections
 
 
-def seed_profiles(taxonomy) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
-    """Theme profiles of the seed articles, and each seed's simplified text (for finding a sentence's article)."""
-    texts: dict[str, str] = {}
-    sentences: list[Sentence] = []
-    for path in sorted((ROOT / "seeds").glob("*")):
-        text = normalise(path.read_text(encoding="utf-8", errors="replace"))
-        texts[path.name] = text
-        source = Source(path=path.name, title=path.name)
-        for position, piece in enumerate(re.split(r"(?<=[。！？])|\n", text)):
-            if piece.strip():
-                sentences.append(Sentence(piece, piece, source, 0, position, 0, len(piece)))
-    return article_profiles(sentences, taxonomy), texts
+Result = tuple[str, str, str, tuple[str, ...]]  # gold, predicted, sentence, keywords
 
 
-def evaluate(rows, taxonomy, profiles=None, texts=None):
-    """(accuracy, [(gold, predicted, sentence, keywords)]); with profiles, each sentence gets its article's."""
+def evaluate(rows: Sequence[Labelled], taxonomy) -> tuple[float, list[Result]]:
+    """Each sentence alone: (accuracy, [(gold, predicted, sentence, keywords)])."""
     results = []
-    for gold, sentence in rows:
-        norm = normalise(sentence)
-        profile = None
-        if profiles is not None and texts is not None:
-            article = next((name for name, text in texts.items() if norm in text), None)
-            profile = profiles.get(article) if article else None
-        result = classify(norm, taxonomy, profile=profile)
-        results.append((gold, result.theme, sentence, result.keywords))
-    correct = sum(gold == predicted for gold, predicted, _, _ in results)
-    return (correct / len(results) if results else 0.0), results
+    for row in rows:
+        result = classify(normalise(row.sentence), taxonomy)
+        results.append((row.theme, result.theme, row.sentence, result.keywords))
+    return _accuracy(results), results
 
 
-def confusion_table(results, order) -> str:
+def _accuracy(results: Sequence[Result]) -> float:
+    return sum(gold == predicted for gold, predicted, _, _ in results) / len(results) if results else 0.0
+
+
+_NOT_TEXT = re.compile(r"[\W_]+")
+
+
+def _bare(text: str) -> str:
+    return _NOT_TEXT.sub("", text)
+
+
+def _covers(labelled: str, piece: str) -> bool:
+    """Whether a segment piece is (part of) the labelled sentence (speaker tags and quotes aside)."""
+    head = piece[:12]
+    return bool(head) and (head in labelled or labelled[:12] in piece)
+
+
+def _article_points(name: str, rows: Sequence[Labelled]) -> tuple[list[Point], dict[int, Labelled]]:
+    """Every sentence of one seed article as a point; labelled sentences replace the pieces they cover."""
+    article = ingest.read_article(SEEDS / name)
+    pieces = segment.split_article(article)
+    by_index: dict[int, Labelled] = {}
+    for row in rows:
+        bare = _bare(normalise(row.sentence))
+        index = row.position if row.position is not None and row.position < len(pieces) else -1
+        if index < 0 or not _covers(bare, _bare(pieces[index].norm)):
+            index = next((i for i, p in enumerate(pieces) if _covers(bare, _bare(p.norm))), -1)
+        if index < 0:
+            raise ValueError(f"labelled sentence not found in {name}: {row.sentence[:30]}")
+        by_index[index] = row
+    sentences: list[Sentence] = []
+    labelled_at: dict[int, Labelled] = {}
+    skip_until = -1
+    for index, piece in enumerate(pieces):
+        if index <= skip_until:
+            continue
+        row = by_index.get(index)
+        if row is None:
+            sentences.append(piece)
+            continue
+        bare = _bare(normalise(row.sentence))
+        last = index
+        while last + 1 < len(pieces) and last + 1 not in by_index and _bare(pieces[last + 1].norm)[:12] in bare:
+            last += 1
+        skip_until = last
+        labelled_at[len(sentences)] = row
+        sentences.append(
+            Sentence(
+                text=row.sentence,
+                norm=normalise(row.sentence),
+                source=piece.source,
+                paragraph=piece.paragraph,
+                position=piece.position,
+                start=piece.start,
+                end=pieces[last].end,
+            )
+        )
+    points = [Point(sentence=s, score=1.0, occurrences=[s]) for s in sentences]
+    return points, labelled_at
+
+
+def evaluate_in_context(rows: Sequence[Labelled], taxonomy) -> tuple[float, list[Result]]:
+    """Sentences with an article, filed the way the pipeline files them (profiles, then assign)."""
+    rows = [row for row in rows if row.article]
+    by_article: dict[str, list[Labelled]] = {}
+    for row in rows:
+        by_article.setdefault(row.article, []).append(row)
+    points: list[Point] = []
+    labelled: dict[int, Labelled] = {}
+    for name in sorted(by_article):
+        article_points, labelled_at = _article_points(name, by_article[name])
+        labelled.update({len(points) + i: row for i, row in labelled_at.items()})
+        points += article_points
+    profiles = article_profiles([p.sentence for p in points], taxonomy)
+    assign(points, taxonomy, profiles=profiles)
+    outcome = {labelled[i]: points[i] for i in sorted(labelled)}
+    results = [(row.theme, outcome[row].theme or "", row.sentence, tuple(outcome[row].keywords)) for row in rows]
+    return _accuracy(results), results
+
+
+def confusion_table(results: Sequence[Result], order: Sequence[str]) -> str:
     counts = Counter((gold, predicted) for gold, predicted, _, _ in results)
     labels = [t for t in order if any(t in pair for pair in counts)]
     short = {t: t[:8] for t in labels}
@@ -100,28 +184,46 @@ def confusion_table(results, order) -> str:
     return "\n".join(lines)
 
 
+def _errors(results: Sequence[Result]) -> list[str]:
+    return [
+        f"  {gold} -> {predicted} [{', '.join(keywords)}] {sentence}"
+        for gold, predicted, sentence, keywords in results
+        if gold != predicted
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--taxonomy", type=Path, help="a theme file to use instead of the shipped one")
-    parser.add_argument("--errors", action="store_true", help="list the misfiled sentences")
+    parser.add_argument("--errors", action="store_true", help="list the sentences misfiled alone")
+    parser.add_argument("--context-errors", action="store_true", help="list the sentences misfiled in context")
     args = parser.parse_args(argv)
     taxonomy = load_taxonomy(args.taxonomy)
     order = [t.id for t in taxonomy]
     started = time.perf_counter()
+    summary = []
     for section, rows in read_labelled().items():
-        accuracy, results = evaluate(rows, taxonomy)
-        print(f"== {section}: {sum(g == p for g, p, _, _ in results)}/{len(results)} correct, accuracy {accuracy:.1%}")
+        correct_alone, results = evaluate(rows, taxonomy)
+        print(f"== {section}, each sentence alone: {sum(g == p for g, p, _, _ in results)}/{len(results)} correct")
         print(confusion_table(results, order))
         if args.errors:
-            for gold, predicted, sentence, keywords in results:
-                if gold != predicted:
-                    print(f"  {gold} -> {predicted} [{', '.join(keywords)}] {sentence}")
-        if section == "seeds":
-            profiles, texts = seed_profiles(taxonomy)
-            accuracy, _ = evaluate(rows, taxonomy, profiles, texts)
-            print(f"   with article context (the pipeline's setting): accuracy {accuracy:.1%}")
+            print("\n".join(_errors(results)))
+        line = [section, len(rows), f"{correct_alone:.1%}", "–"]
+        if any(row.article for row in rows):
+            in_context, context_results = evaluate_in_context(rows, taxonomy)
+            hits = sum(g == p for g, p, _, _ in context_results)
+            print(f"-- {section}, in article context (the pipeline's setting): {hits}/{len(context_results)} correct")
+            print(confusion_table(context_results, order))
+            if args.context_errors:
+                print("\n".join(_errors(context_results)))
+            line[3] = f"{in_context:.1%}"
+        summary.append(line)
         print()
-    print(f"({time.perf_counter() - started:.2f} s including jieba start-up)")
+    print("| section | n | alone | in context |")
+    print("|---|---:|---:|---:|")
+    for section, n, alone, context in summary:
+        print(f"| {section} | {n} | {alone} | {context} |")
+    print(f"\n({time.perf_counter() - started:.2f} s including jieba start-up)")
     return 0
 
 

@@ -84,6 +84,20 @@ class ThemeSettings:
     ambiguity_ratio: float = 0.8
     # A non-primary theme is "secondary" when its score reaches this share of the primary's.
     secondary_ratio: float = 0.6
+    # Near-ties go to the theme listed first: a theme listed before the best-scoring one wins when its
+    # score reaches this share of the best.  The shipped order puts policy acts (controls, diplomacy,
+    # rules) before their objects (chips, models, companies), the way analysts file a mixed sentence.
+    # 1.0 turns the rule off (exact ties only).
+    precedence_ratio: float = 0.8
+    # Local context (assign): the prior mixes the article profile with the evidence of the sentences
+    # around the point (up to ``neighbour_window`` either side, a sentence of another paragraph
+    # counting half), this share going to the neighbours.
+    neighbour_share: float = 0.5
+    neighbour_window: int = 2
+    # A sentence that opens by pointing back (这项规则, 此举, 该法案 …) is about what its neighbours are
+    # about: its prior is applied whether or not it is ambiguous, to every theme of its context, with
+    # this weight.  Below one strong keyword plus one weak one, so the sentence's own terms still count.
+    anaphora_weight: float = 3.0
     # Points per theme section, and in all sections together.
     per_theme_cap: int = 5
     global_cap: int = 25
@@ -246,6 +260,7 @@ class _Hit:
     weight: float
     start: int
     end: int
+    gapped: bool = False  # an ``A…B`` keyword: its parts apart in one clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +316,9 @@ def _find(
 ) -> list[_Hit]:
     hits: list[_Hit] = []
     for theme, keyword, weight in chinese:
+        if _GAP in keyword:
+            hits += _find_gapped(text, edges, theme, keyword, weight)
+            continue
         start = text.find(keyword)
         while start >= 0:
             end = start + len(keyword)
@@ -313,16 +331,68 @@ def _find(
     return hits
 
 
+_GAP = "…"
+_GAP_MAX = 12  # characters between the parts of an ``A…B`` keyword
+_CLAUSE_END = re.compile(r"[。！？；;!?]")
+
+
+def _find_gapped(text: str, edges: set[int], theme: str, keyword: str, weight: float) -> list[_Hit]:
+    """``A…B``: A, then B at most ``_GAP_MAX`` characters later in the same sentence, each on a word edge.
+
+    Policy verbs and their objects come apart in real sentences (管制AI大模型的出口,
+    收紧AI领域的技术流动出口); the pair says "export control" as surely as the compound.
+    One hit per occurrence of A, spanning A to the nearest B.
+    """
+    first, _, second = (part.strip() for part in keyword.partition(_GAP))
+    hits: list[_Hit] = []
+    start = text.find(first)
+    while start >= 0:
+        end = start + len(first)
+        if start in edges or end in edges:
+            window = text[end : end + _GAP_MAX + len(second)]
+            clause = _CLAUSE_END.search(window)
+            window = window[: clause.start()] if clause else window
+            offset = window.find(second, 1)  # a gap of at least one character: the compound is its own keyword
+            while offset >= 0:
+                b_start = end + offset
+                b_end = b_start + len(second)
+                if b_start in edges or b_end in edges:
+                    hits.append(_Hit(theme, keyword, weight, start, b_end, gapped=True))
+                    break
+                offset = window.find(second, offset + 1)
+        start = text.find(first, start + 1)
+    return hits
+
+
 def _drop_nested(hits: list[_Hit]) -> list[_Hit]:
-    """Hits strictly inside a longer hit (of any theme) are not counted again."""
-    spans = sorted({(h.start, h.end) for h in hits}, key=lambda s: (s[0], -(s[1] - s[0])))
+    """Hits strictly inside a longer hit (of any theme) are not counted again.
+
+    A longer keyword refines a shorter one, it never weakens it: a longer hit
+    weighs at least as much as the strongest hit of its own theme it covers
+    (出口管制法规 contains the 出口管制法 keyword, and is still 出口管制).
+    Gapped hits (``A…B``) count alone: their gap may hold other themes' words.
+    """
+    solid = [h for h in hits if not h.gapped]
+    spans = sorted({(h.start, h.end) for h in solid}, key=lambda s: (s[0], -(s[1] - s[0])))
     covered = set()
     for start, end in spans:
         for other_start, other_end in spans:
             if other_start <= start and end <= other_end and (other_end - other_start) > (end - start):
                 covered.add((start, end))
                 break
-    return [h for h in hits if (h.start, h.end) not in covered]
+    kept: list[_Hit] = []
+    for hit in hits:
+        if hit.gapped:
+            kept.append(hit)
+            continue
+        if (hit.start, hit.end) in covered:
+            continue
+        inner = [
+            h.weight for h in solid
+            if h.theme == hit.theme and hit.start <= h.start and h.end <= hit.end and (h.start, h.end) in covered
+        ]
+        kept.append(_Hit(hit.theme, hit.keyword, max([hit.weight, *inner]), hit.start, hit.end))
+    return kept
 
 
 def evidence(text: str, taxonomy: Sequence[ThemeSpec]) -> tuple[dict[str, float], dict[str, tuple[str, ...]]]:
@@ -390,22 +460,45 @@ def classify(
     """
     own, matched = evidence(text, taxonomy)
     prior: dict[str, float] = {}
-    if profile and _ambiguous(own, settings):
+    if profile and is_anaphoric(text):
+        prior = {
+            theme: round(settings.anaphora_weight * float(share), 6)
+            for theme, share in profile.items()
+            if theme != OTHER and share > 0
+        }
+    elif profile and _ambiguous(own, settings):
         prior = {
             theme: round(settings.context_weight * float(profile.get(theme, 0.0)), 6)
             for theme in own
             if profile.get(theme, 0.0) > 0
         }
-    scores = {theme: round(score + prior.get(theme, 0.0), 6) for theme, score in own.items()}
+    scores = {theme: round(own.get(theme, 0.0) + prior.get(theme, 0.0), 6) for theme in {*own, *prior}}
     order = {theme.id: index for index, theme in enumerate(taxonomy)}
     ranked = sorted(scores, key=lambda theme: (-scores[theme], order.get(theme, len(order))))
     if not ranked or scores[ranked[0]] < settings.threshold:
         best = scores[ranked[0]] if ranked else 0.0
         return Classification(OTHER, best, (), (), scores, matched, prior)
-    primary = ranked[0]
+    # Near-ties go to the theme listed first (policy act over its object).
+    contenders = [t for t in ranked if scores[t] >= settings.precedence_ratio * scores[ranked[0]]]
+    primary = min(contenders, key=lambda theme: order.get(theme, len(order)))
+    ranked = [primary] + [t for t in ranked if t != primary]
     floor = max(settings.threshold, settings.secondary_ratio * scores[primary])
     secondary = tuple(theme for theme in ranked[1:] if scores[theme] >= floor)
-    return Classification(primary, scores[primary], matched[primary], secondary, scores, matched, prior)
+    return Classification(primary, scores[primary], matched.get(primary, ()), secondary, scores, matched, prior)
+
+
+# A demonstrative pointing back at a measure, rule or act, near the start of the sentence (after an
+# optional speaker tag such as "特里奥罗:").  Grammar, not topic: it says "same subject as before".
+_ANAPHOR = re.compile(
+    r"^(?:[^,，:：。]{1,8}[:：])?.{0,8}?"
+    r"(?:这项|此项|该项|上述|此举|这些措施|(?:这一|该|此|这个)[^,，。:：]{0,8}?"
+    r"(?:规则|措施|规定|政策|法案|禁令|举措|决定|新规|限制|条例|办法|协议|声明))"
+)
+
+
+def is_anaphoric(text: str) -> bool:
+    """Whether ``text`` opens by pointing back at something its neighbours named (这项规则, 此举 …)."""
+    return bool(_ANAPHOR.match(text))
 
 
 def _ambiguous(own: Mapping[str, float], settings: ThemeSettings) -> bool:
@@ -452,16 +545,68 @@ def assign(
 ) -> None:
     """Fill ``theme``, ``theme_score``, ``secondary_themes`` and ``keywords`` of every point.
 
-    A merged point is classified by its representative sentence, with that
-    sentence's article profile as context.
+    A merged point is classified by its representative sentence.  Its context
+    is local first: the evidence of the points around it in the same article
+    (``neighbour_window`` either side, in position order; another paragraph
+    counts half, a farther sentence half again), mixed ``neighbour_share`` to
+    the rest with the article's profile.  Points come with their article, and
+    a sentence is most often about what the sentences beside it are about.
     """
-    for point in points:
-        profile = (profiles or {}).get(point.sentence.source.path)
-        result = classify(point.sentence.norm, taxonomy, profile=profile, settings=settings)
+    local = _neighbour_profiles(points, taxonomy, settings)
+    for index, point in enumerate(points):
+        article = (profiles or {}).get(point.sentence.source.path) or {}
+        share = 1.0 if is_anaphoric(point.sentence.norm) else settings.neighbour_share
+        profile = _mix(local.get(index, {}), article, share)
+        result = classify(point.sentence.norm, taxonomy, profile=profile or None, settings=settings)
         point.theme = result.theme
         point.theme_score = result.score
         point.secondary_themes = list(result.secondary)
         point.keywords = list(result.keywords)
+
+
+def _shares(scores: Mapping[str, float]) -> dict[str, float]:
+    mass = sum(scores.values())
+    return {theme: score / mass for theme, score in scores.items()} if mass > 0 else {}
+
+
+def _mix(local: Mapping[str, float], article: Mapping[str, float], local_share: float) -> dict[str, float]:
+    """``local_share`` of the neighbours' shares plus the rest of the article's (either alone if the other is empty)."""
+    if not local:
+        return dict(article)
+    if not article:
+        return dict(local)
+    themes = sorted({*local, *article})
+    return {t: round(local_share * local.get(t, 0.0) + (1 - local_share) * article.get(t, 0.0), 6) for t in themes}
+
+
+def _neighbour_profiles(
+    points: Sequence[Point], taxonomy: Sequence[ThemeSpec], settings: ThemeSettings
+) -> dict[int, dict[str, float]]:
+    """For each point (by index): the theme shares of the points around it in its article."""
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for index, point in enumerate(points):
+        by_article[point.sentence.source.path].append(index)
+    own = [_shares(evidence(point.sentence.norm, taxonomy)[0]) for point in points]
+    local: dict[int, dict[str, float]] = {}
+    for members in by_article.values():
+        members.sort(key=lambda i: (points[i].sentence.position, i))
+        for rank, index in enumerate(members):
+            here = points[index].sentence
+            totals: dict[str, float] = defaultdict(float)
+            # A sentence pointing back (这项规则 …) takes its context from the sentences before it only.
+            backward = is_anaphoric(here.norm)
+            for step in range(1, settings.neighbour_window + 1):
+                for other_rank in (rank - step,) if backward else (rank - step, rank + step):
+                    if not 0 <= other_rank < len(members):
+                        continue
+                    other = points[members[other_rank]].sentence
+                    weight = 0.5 ** (step - 1) * (1.0 if other.paragraph == here.paragraph else 0.5)
+                    for theme, share in own[members[other_rank]].items():
+                        totals[theme] += weight * share
+            shares = _shares(totals)
+            if shares:
+                local[index] = {theme: round(shares[theme], 6) for theme in sorted(shares)}
+    return local
 
 
 # --------------------------------------------------------------------------
@@ -648,6 +793,7 @@ __all__ = [
     "classify",
     "default_taxonomy_path",
     "evidence",
+    "is_anaphoric",
     "load_taxonomy",
     "overview",
     "parse_taxonomy",

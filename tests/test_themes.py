@@ -10,6 +10,7 @@ import pytest
 
 from briefing.errors import ConfigError
 from briefing.models import Point, Sentence, Source
+from briefing import themes
 from briefing.themes import (
     OTHER,
     ThemeSettings,
@@ -26,11 +27,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import themes_eval  # noqa: E402
 
-# Quality gate on the labelled seed sentences (classified one by one, no context).
-# The brief's target is 0.90; the measured baseline is below it (see the report in
-# benchmarks/themes_eval.py).  Raise this as the classifier improves; lower it only on purpose.
-SEED_ACCURACY_BASELINE = 0.83
-INVENTED_ACCURACY_BASELINE = 0.85
+# Quality gate on the labelled sentences (tests/data/themes_labelled.tsv, measured with
+# benchmarks/themes_eval.py).  The brief's target for the seeds is 0.90 in context (the way the
+# pipeline files points); it is NOT reached: measured 0.845 in context and 0.845 alone, pinned
+# here as the honest baseline.  Raise these as the classifier improves; lower them only on purpose.
+SEED_CONTEXT_ACCURACY_BASELINE = 0.84
+SEED_ALONE_ACCURACY_BASELINE = 0.84
+INVENTED_ACCURACY_BASELINE = 0.95
+GENERALISATION_ACCURACY_BASELINE = 0.86  # written before tuning; measured 0.889
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +77,7 @@ def test_default_taxonomy_covers_the_required_themes(taxonomy):
     for theme in taxonomy:
         assert theme.label_zh and theme.label_en and theme.description_zh and theme.description_en
         if theme.id != OTHER:
-            assert 30 <= len(theme.keywords) <= 90, theme.id
+            assert 30 <= len(theme.keywords) <= 120, theme.id  # a taxonomy, not a dictionary
     keywords = {k for t in taxonomy for k, _ in t.keywords}
     for word in ("出口管制", "实体清单", "扩散规则", "bis", "联合声明", "访华", "特斯拉", "股价", "fsd", "gpu"):
         assert word in keywords
@@ -213,6 +217,51 @@ def test_article_profiles_and_assign(taxonomy):
     assert points[2].keywords[0] in ("股价", "特斯拉") and points[2].theme_score > 0
 
 
+def test_gapped_keyword_pairs_a_policy_verb_with_its_object(taxonomy):
+    result = classify("美国拟收紧人工智能领域的技术出口。", taxonomy)
+    assert "收紧…出口" in result.evidence["export_controls"]
+    assert "收紧…出口" not in classify("美国收紧签证。中国扩大出口。", taxonomy).evidence.get("export_controls", ())
+
+
+def test_longer_keyword_never_weakens_the_one_it_contains(taxonomy):
+    scores, _ = themes.evidence("出口管制法规", taxonomy)
+    assert scores["export_controls"] >= 5
+
+
+def test_near_tie_goes_to_the_policy_act(taxonomy):
+    result = classify("美国拟对开源模型和大模型实施出口管制。", taxonomy)
+    assert result.theme == "export_controls"
+
+
+def test_anaphoric_sentence_inherits_from_the_sentences_before_it(taxonomy):
+    assert themes.is_anaphoric("这项规则将于下月生效。") and themes.is_anaphoric("特里奥罗:此举引发争议。")
+    assert not themes.is_anaphoric("美国商务部发布新规。")
+    a = source("a.md")
+    sentences = [
+        sentence("美国商务部宣布对华出口管制新规。", a, 0),
+        sentence("这项规则将给科技企业带来不确定性。", a, 1),
+        sentence("特斯拉股价大涨。", source("b.md"), 0),
+    ]
+    points = [Point(sentence=s, score=1.0, occurrences=[s]) for s in sentences]
+    assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy), settings=ThemeSettings())
+    assert points[1].theme == "export_controls"
+    alone = classify(sentences[1].norm, taxonomy)
+    assert alone.theme != "export_controls"
+
+
+def test_neighbours_decide_a_weak_sentence(taxonomy):
+    a = source("a.md")
+    sentences = [
+        sentence("首届人工智能安全峰会讨论前沿模型风险。", a, 0),
+        sentence("专家呼吁将更多研发预算投入到安全领域。", a, 1),
+        sentence("各国同意继续推动人工智能安全研究。", a, 2),
+    ]
+    assert classify(sentences[1].norm, taxonomy).theme == OTHER
+    points = [Point(sentence=s, score=1.0, occurrences=[s]) for s in sentences]
+    assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy), settings=ThemeSettings())
+    assert points[1].theme == "safety_governance"
+
+
 # --- sections ---------------------------------------------------------------------------
 
 
@@ -334,10 +383,13 @@ def test_deterministic(taxonomy):
 
 def test_labelled_set_accuracy_gate(taxonomy):
     sections = themes_eval.read_labelled()
-    seeds, invented = sections["seeds"], sections["invented"]
-    assert len(seeds) >= 60 and len(invented) >= 20
-    assert {theme for theme, _ in seeds} == {t.id for t in taxonomy}
-    seed_accuracy, _ = themes_eval.evaluate(seeds, taxonomy)
-    invented_accuracy, _ = themes_eval.evaluate(invented, taxonomy)
-    assert seed_accuracy >= SEED_ACCURACY_BASELINE
-    assert invented_accuracy >= INVENTED_ACCURACY_BASELINE
+    seeds, invented, fresh = sections["seeds"], sections["invented"], sections["generalisation"]
+    assert len(seeds) >= 60 and len(invented) >= 20 and len(fresh) >= 40
+    assert {row.theme for row in seeds} == {t.id for t in taxonomy}
+    assert all(row.article and row.position is not None for row in seeds)
+    in_context, results = themes_eval.evaluate_in_context(seeds, taxonomy)
+    assert len(results) == len(seeds)
+    assert in_context >= SEED_CONTEXT_ACCURACY_BASELINE
+    assert themes_eval.evaluate(seeds, taxonomy)[0] >= SEED_ALONE_ACCURACY_BASELINE
+    assert themes_eval.evaluate(invented, taxonomy)[0] >= INVENTED_ACCURACY_BASELINE
+    assert themes_eval.evaluate(fresh, taxonomy)[0] >= GENERALISATION_ACCURACY_BASELINE
