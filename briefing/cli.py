@@ -262,8 +262,14 @@ def _without_translation(settings: Settings) -> Settings:
 @click.option("--state-file", help="Where --new-only keeps published points (default out/.published.json).")
 @click.option("--wait", type=click.IntRange(min=0), help="Seconds to wait for another run on the same output folder.")
 @click.option("--themes", "themes_file", type=click.Path(dir_okay=False, exists=True), help="Theme file (TOML).")
-@click.option("--translator", type=click.Choice(["gist", "none"]), help="English side: gist (default) or none.")
-@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) if any file is skipped.")
+@click.option(
+    "--translator",
+    type=click.Choice(["gist", "argos", "openai", "none"]),
+    help="English side: gist (default, word-by-word), argos (offline NMT), openai (LLM endpoint) or none.",
+)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Processes for reading and ranking (default: one per core).")
+@click.option("--mail-to", multiple=True, help="Mail the PDF to ADDR after building (repeatable; SMTP from [mail]).")
+@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) if any file is skipped or a line falls back.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (for cron); errors still go to stderr.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Also append log messages to this file.")
 @_config_option
@@ -282,6 +288,8 @@ def build(
     wait: int | None,
     themes_file: str | None,
     translator: str | None,
+    jobs: int | None,
+    mail_to: tuple[str, ...],
     strict: bool | None,
     quiet: bool,
     log_file: str | None,
@@ -313,18 +321,98 @@ def build(
                 "new_only": new_only,
                 "state_file": state_file,
                 "wait": wait,
+                "jobs": jobs,
                 **_split_title(title),
             },
             "themes": {"file": themes_file},
             "translate": {"backend": translator},
+            "mail": {"to": list(mail_to) or None},
         },
     )
+    if mail_to and "pdf" not in settings.build.formats:
+        raise UsageError("--mail-to sends the PDF: add pdf to --format")
     day = _parse_date(today, "--today") or dt.date.today()
-    _, written = core.publish(sources or None, settings=settings, today=day)
+    brief, written = core.publish(sources or None, settings=settings, today=day)
     log.info("wrote %s", ", ".join(map(str, written)))
     if not quiet:
         for path in written:
             click.echo(str(path))
+    if mail_to:
+        from briefing import deliver
+
+        pdf = next(path for path in written if path.suffix == ".pdf")
+        deliver.send_pdf(pdf, settings.mail, brief=brief, date=day)
+        log.info("mailed %s to %s", pdf, ", ".join(settings.mail.to + settings.mail.cc))
+        if not quiet:
+            click.echo(f"mailed {pdf} to {', '.join(settings.mail.to + settings.mail.cc)}")
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(dir_okay=False))
+@click.option("--to", "to", multiple=True, help="Recipient (repeatable; default from [mail] to).")
+@click.option("--cc", multiple=True, help="Copy recipient (repeatable).")
+@click.option("--subject", help="Subject; {date} is replaced by the date (default from [mail]).")
+@click.option("--today", help="The brief's date for the subject, YYYY-MM-DD (default: today).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@_config_option
+def send(
+    pdf: str,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    subject: str | None,
+    today: str | None,
+    quiet: bool,
+    config_path: str | None,
+) -> None:
+    """Mail PDF (a brief) by SMTP; server, sender and login come from [mail] and the environment."""
+    from briefing import deliver
+
+    _setup_logging(quiet=quiet)
+    settings = load_settings(
+        config_path, overrides={"mail": {"to": list(to) or None, "cc": list(cc) or None, "subject": subject}}
+    )
+    if not settings.mail.to:
+        raise UsageError("no recipient: give --to ADDR or set [mail] to in the config file")
+    day = _parse_date(today, "--today") or dt.date.today()
+    deliver.send_pdf(Path(pdf), settings.mail, date=day)
+    if not quiet:
+        click.echo(f"mailed {pdf} to {', '.join(settings.mail.to + settings.mail.cc)}")
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--into", required=True, type=click.Path(file_okay=False), help="Folder to save articles into.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (default 20).")
+@click.option("--max-bytes", type=click.IntRange(min=1), help="Largest response to accept (default 5 MB).")
+@click.option("--strict", is_flag=True, help="Exit 1 if any URL failed.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@_config_option
+def fetch(
+    urls: tuple[str, ...],
+    into: str,
+    timeout: float | None,
+    max_bytes: int | None,
+    strict: bool,
+    quiet: bool,
+    config_path: str | None,
+) -> None:
+    """Save RSS/Atom feed items and article pages from URLS as Markdown files in --into."""
+    from briefing import fetch as fetch_stage
+
+    _setup_logging(quiet=quiet)
+    settings = load_settings(config_path, overrides={"fetch": {"timeout": timeout, "max_bytes": max_bytes}})
+    report = fetch_stage.fetch(list(urls), Path(into), settings=settings.fetch)
+    for url, reason in report.failed:
+        click.echo(f"briefing: error: {url}: {reason}", err=True)
+    for url, reason in report.fallbacks:
+        log.warning("%s: saved the feed's summary instead of the page (%s)", url, reason)
+    if not quiet:
+        click.echo(
+            f"{len(report.saved)} saved, {len(report.skipped_existing)} already fetched, "
+            f"{len(report.failed)} failed, into {into}"
+        )
+    if report.failed and (strict or not report.saved and not report.skipped_existing):
+        raise BriefingError(f"{len(report.failed)} URL(s) failed")
 
 
 @cli.command("config")

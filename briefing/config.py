@@ -20,7 +20,10 @@ from typing import Any
 
 import platformdirs
 
+from briefing.backends.chain import TranslateSettings
+from briefing.deliver import MailSettings
 from briefing.errors import ConfigError
+from briefing.fetch import FetchSettings
 
 CONFIG_NAME = "briefing.toml"
 ENV_PREFIX = "BRIEFING_"
@@ -45,6 +48,7 @@ class BuildSettings:
     new_only: bool = False  # only points no earlier brief published
     state_file: str = "out/.published.json"  # fingerprints of published points
     wait: int = 0  # seconds to wait for another run's lock before giving up
+    jobs: int = 0  # processes for the per-article stages; 0 = one per core
 
 
 @dataclass(slots=True)
@@ -54,15 +58,14 @@ class ThemesSettings:
 
 
 @dataclass(slots=True)
-class TranslateSettings:
-    backend: str = "gist"  # gist | none
-
-
-@dataclass(slots=True)
 class Settings:
+    """One section per table of briefing.toml; each stage owns its section's dataclass."""
+
     build: BuildSettings = field(default_factory=BuildSettings)
     themes: ThemesSettings = field(default_factory=ThemesSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
     # Where the values came from, for `briefing config` (not a setting itself).
     origin: str = "defaults"
 
@@ -143,14 +146,17 @@ def _apply(settings: Settings, data: Mapping[str, Any], *, origin: str) -> None:
         if not isinstance(values, Mapping):
             raise ConfigError(f"{origin}: [{section_name}] must be a table")
         section = getattr(settings, section_name)
-        fields = {f.name: f for f in dataclasses.fields(section)}
+        fields = {f.name for f in dataclasses.fields(section)}
         hints = typing.get_type_hints(type(section))
+        changes = {}
         for key, value in values.items():
             if key not in fields:
                 raise ConfigError(
                     f"{origin}: unknown key {section_name}.{key} (known: {', '.join(sorted(fields))})"
                 )
-            setattr(section, key, _coerce(value, hints[key], f"{origin}: {section_name}.{key}"))
+            changes[key] = _coerce(value, hints[key], f"{origin}: {section_name}.{key}")
+        # replace(), not setattr: some sections are frozen dataclasses.
+        setattr(settings, section_name, dataclasses.replace(section, **changes))
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:
@@ -178,19 +184,39 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             return int(value)
         raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+    if hint is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: expected a number, got {value!r}") from None
     if hint is str:
         if isinstance(value, str):
             return value
         if isinstance(value, os.PathLike):
             return os.fspath(value)
         raise ConfigError(f"{where}: expected a string, got {value!r}")
+    if hint is Path:
+        if isinstance(value, str | os.PathLike):
+            return Path(value).expanduser()
+        raise ConfigError(f"{where}: expected a path, got {value!r}")
     return value
 
 
-def as_dict(settings: Settings) -> dict[str, dict[str, Any]]:
-    """The effective settings as plain data (for `briefing config`)."""
-    return {
-        f.name: dataclasses.asdict(getattr(settings, f.name))
-        for f in dataclasses.fields(Settings)
-        if f.name != "origin"
-    }
+SECRET_KEYS = ("password", "api_key")
+
+
+def as_dict(settings: Settings, *, mask_secrets: bool = True) -> dict[str, dict[str, Any]]:
+    """The effective settings as plain data (for `briefing config`), secrets masked."""
+    data = {}
+    for f in dataclasses.fields(Settings):
+        if f.name == "origin":
+            continue
+        section = {}
+        for key, value in dataclasses.asdict(getattr(settings, f.name)).items():
+            if mask_secrets and value and any(key.endswith(secret) for secret in SECRET_KEYS):
+                value = "********"
+            section[key] = os.fspath(value) if isinstance(value, Path) else value
+        data[f.name] = section
+    return data

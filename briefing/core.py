@@ -7,12 +7,16 @@ themes → translate → render.  The CLI is a thin layer over these functions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import dedup, ingest, rank, segment, themes, translate
+from briefing import dedup, ingest, rank, segment, themes, tokenize, translate
+from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings
 from briefing.errors import NothingNewError, StrictError, UsageError
 from briefing.models import Article, Brief, Point, Sentence, Skipped, Source, ThemeSection
@@ -26,28 +30,58 @@ log = logging.getLogger(__name__)
 class Corpus:
     articles: list[Article]
     skipped: list[Skipped]
+    # Each article's sentences with their rank scores, keyed by article path.
+    scored: dict[str, list[tuple[Sentence, float]]]
 
 
-def read_corpus(sources: Iterable[str | Path], *, max_bytes: int, strict: bool = False) -> Corpus:
-    """Read every source; a bad file is logged and skipped (fatal with ``strict``)."""
-    articles: list[Article] = []
-    skipped: list[Skipped] = []
-    for item in ingest.read_sources(sources, max_bytes=max_bytes):
+# Below this many files a process pool costs more to start than it saves.
+POOL_THRESHOLD = 16
+
+
+def read_corpus(
+    sources: Iterable[str | Path], *, max_bytes: int, strict: bool = False, jobs: int = 1
+) -> Corpus:
+    """Read, split and rank every source (the per-article map step), in ``jobs`` processes.
+
+    Articles are independent until deduplication, so this step maps cleanly
+    over a process pool (or, beyond one machine, over Dask or Spark); results
+    come back in source order, so the brief does not depend on ``jobs``.
+    A bad file is logged and skipped (fatal with ``strict``).
+    """
+    paths = list(ingest.iter_source_files(sources))
+    work = functools.partial(_read_and_score, max_bytes=max_bytes)
+    if jobs > 1 and len(paths) >= POOL_THRESHOLD:
+        tokenize.load()  # load jieba once here; forked workers inherit it
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(work, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+    else:
+        results = [work(path) for path in paths]
+
+    corpus = Corpus(articles=[], skipped=[], scored={})
+    for item, scored in results:
         if isinstance(item, Skipped):
             log.warning("skipped %s: %s", item.path, item.reason)
-            skipped.append(item)
+            corpus.skipped.append(item)
         else:
-            articles.append(item)
-    if strict and skipped:
+            corpus.articles.append(item)
+            corpus.scored[item.path] = scored
+    if strict and corpus.skipped:
         raise StrictError(
-            f"{len(skipped)} file(s) skipped (--strict): "
-            + "; ".join(f"{s.path}: {s.reason}" for s in skipped)
+            f"{len(corpus.skipped)} file(s) skipped (--strict): "
+            + "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped)
         )
-    return Corpus(articles=articles, skipped=skipped)
+    return corpus
+
+
+def _read_and_score(path: Path, *, max_bytes: int) -> tuple[Article | Skipped, list[tuple[Sentence, float]]]:
+    item = ingest.read_one(path, max_bytes=max_bytes)
+    if isinstance(item, Skipped):
+        return item, []
+    return item, score_article(item)
 
 
 def score_article(article: Article, settings: rank.RankSettings | None = None) -> list[tuple[Sentence, float]]:
-    """Split and rank one article: the per-article map step (independent of the others)."""
+    """Split and rank one article (independent of every other article)."""
     sentences = segment.split_article(article)
     if not sentences:
         return []
@@ -111,7 +145,9 @@ def build_brief(
     settings = settings or Settings()
     build = settings.build
     today = today or dt.date.today()
-    corpus = read_corpus(sources or build.sources, max_bytes=build.max_bytes, strict=build.strict)
+    corpus = read_corpus(
+        sources or build.sources, max_bytes=build.max_bytes, strict=build.strict, jobs=build.jobs or os.cpu_count() or 1
+    )
     articles, dropped, notes = filter_by_date(
         corpus.articles,
         since=_iso_date(build.since, "since"),
@@ -120,9 +156,7 @@ def build_brief(
     )
     articles.sort(key=lambda a: _article_order(a.source))
 
-    scored: list[tuple[Sentence, float]] = []
-    for article in articles:
-        scored.extend(score_article(article))
+    scored = [pair for article in articles for pair in corpus.scored[article.path]]
     points = dedup.merge_points(scored)
     if published is not None:
         before = len(points)
@@ -141,8 +175,19 @@ def build_brief(
     selected = [p for section in sections for p in section.points]
     executive = sorted(selected, key=_strength, reverse=True)[: build.executive]
 
-    translator = translate.get_translator(settings.translate.backend)
-    _translate_points(translator, selected)
+    translator = build_translator(
+        settings.translate.backend,
+        settings.translate,
+        gist_factory=lambda: translate.get_translator("gist"),
+        glossary=translate.policy_glossary(),
+        strict=build.strict,
+    )
+    try:
+        _translate_points(translator, selected)
+    finally:
+        translator.close()
+    for cause in translator.fallbacks:
+        notes.append(f"Some English lines fell back to the word-by-word gist: {cause}")
 
     cited = {source.path for point in selected for source in point.sources}
     notes += _coverage_notes(articles, cited)
@@ -158,7 +203,7 @@ def build_brief(
         executive=executive,
         sources=[a.source for a in articles],
         glossary=glossary,
-        translator=translator.name,
+        translator=translator.mode,
         notes=notes,
         new_only=published is not None,
     )
@@ -195,7 +240,7 @@ def _strength(point: Point) -> tuple:
     return (point.score * (1 + 0.25 * (point.corroboration - 1)), -point.sentence.position)
 
 
-def _translate_points(translator: translate.Translator, points: list[Point]) -> None:
+def _translate_points(translator: TranslationChain, points: list[Point]) -> None:
     if not points:
         return
     translations = translator.translate([p.sentence.text for p in points])

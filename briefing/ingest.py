@@ -131,13 +131,23 @@ def read_sources(
 ) -> Iterator[Article | Skipped]:
     """Read every source file, one at a time, yielding an Article or a Skipped."""
     for path in iter_source_files(sources):
-        try:
-            yield read_article(path, max_bytes=max_bytes, reference_date=reference_date)
-        except IngestError as exc:
-            yield Skipped(path=exc.path, reason=exc.reason)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
-            log.exception("unexpected error reading %s", path)
-            yield Skipped(path=str(path), reason=f"unexpected error: {type(exc).__name__}: {exc}")
+        yield read_one(path, max_bytes=max_bytes, reference_date=reference_date)
+
+
+def read_one(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    reference_date: dt.date | None = None,
+) -> Article | Skipped:
+    """Read one file; never raises for a bad file, it is Skipped with the reason."""
+    try:
+        return read_article(path, max_bytes=max_bytes, reference_date=reference_date)
+    except IngestError as exc:
+        return Skipped(path=exc.path, reason=exc.reason)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+        log.exception("unexpected error reading %s", path)
+        return Skipped(path=str(path), reason=f"unexpected error: {type(exc).__name__}: {exc}")
 
 
 def read_article(

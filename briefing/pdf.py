@@ -12,6 +12,8 @@ import functools
 import hashlib
 import logging
 import re
+import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -22,7 +24,7 @@ from briefing.errors import RenderError
 log = logging.getLogger(__name__)
 
 # The fonts the stylesheet names; a missing glyph is reported against them.
-FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+FONTS = ("Noto Sans CJK SC",)
 FONT_DIRS = (
     Path("/usr/share/fonts"),
     Path("/usr/local/share/fonts"),
@@ -146,6 +148,75 @@ def _missing_glyph_error(message: str, html: str) -> RenderError:
     )
 
 
+# The faces the stylesheet uses, pre-subset before layout (see _subset_fonts)
+# and offered under their own family name: fontconfig would otherwise keep
+# picking the installed face of the same name.  brief.css names this family
+# first, then "Noto Sans CJK SC" for when no pre-subset face is available.
+PRESUBSET_FAMILY = "Noto Sans CJK SC Subset"
+SUBSET_FACES = (("Noto Sans CJK SC", 400, "normal"), ("Noto Sans CJK SC", 700, "bold"))
+
+
+def _font_file(family: str, style: str) -> tuple[str, int] | None:
+    """(file, face index) fontconfig picks for ``family``, or None if it has no such family."""
+    try:
+        found = subprocess.run(
+            ["fc-match", "--format=%{family}\t%{file}\t%{index}", f"{family}:style={style}"],
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families, _, rest = found.partition("\t")
+    file, _, index = rest.partition("\t")
+    if family not in families.split(",") or not file:
+        return None
+    return file, int(index or 0)
+
+
+# Characters the layout draws that are not in the HTML: list bullets,
+# hyphenation, ellipses, and every printable ASCII character for counters.
+_GENERATED = {0x2022, 0x25E6, 0x25AA, 0x2010, 0x2026, 0x00B7, 0x2013, 0x2014} | set(range(0x20, 0x7F))
+
+
+def _subset_fonts(text: str, folder: Path) -> str:
+    """Subset the CJK faces to the characters of ``text``; return @font-face rules for them.
+
+    WeasyPrint subsets fonts itself but keeps every glyph id up to the highest
+    one used, and common hanzi sit near the end of Noto CJK's 65,000 glyphs: a
+    brief embedded ~400 KB of empty glyph slots.  Subsetting first (HarfBuzz,
+    through uharfbuzz, a few milliseconds) leaves WeasyPrint a font of a few
+    hundred glyphs, and the seeds' PDF shrinks from 630 KB to under 300 KB.
+    Where uharfbuzz or a face is missing, the system fonts are used as they are.
+    """
+    try:
+        import uharfbuzz
+    except ImportError:
+        log.info("uharfbuzz is not installed: embedding the system CJK fonts without pre-subsetting")
+        return ""
+    codepoints = {ord(ch) for ch in text} | _GENERATED
+    rules = []
+    for family, weight, style in SUBSET_FACES:
+        located = _font_file(family, style)
+        if located is None:
+            continue
+        file, index = located
+        face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(file), index)
+        wanted = uharfbuzz.SubsetInput()
+        for codepoint in codepoints:
+            wanted.unicode_set.add(codepoint)
+        # Hints do nothing in a PDF viewer; desubroutinised CFF compresses better.
+        wanted.flags = uharfbuzz.SubsetFlags.DESUBROUTINIZE | uharfbuzz.SubsetFlags.NO_HINTING
+        subset = uharfbuzz.subset(face, wanted)
+        if subset is None:
+            continue
+        path = folder / f"{family.replace(' ', '-')}-{weight}.otf"
+        path.write_bytes(subset.blob.data)
+        rules.append(
+            f'@font-face {{ font-family: "{PRESUBSET_FAMILY}"; font-weight: {weight}; font-style: normal; '
+            f'src: url("{path.as_uri()}"); }}'
+        )
+    return "\n".join(rules)
+
+
 def write_pdf(html: str, target: BinaryIO, *, base_dir: Path, allowed_dirs: Sequence[Path]) -> None:
     """Lay out ``html`` and write the PDF to ``target``.
 
@@ -153,13 +224,28 @@ def write_pdf(html: str, target: BinaryIO, *, base_dir: Path, allowed_dirs: Sequ
     brief's "today"), and the PDF identifier is a hash of the HTML.
     """
     harfbuzz_subset_available()
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    with tempfile.TemporaryDirectory(prefix="briefing-fonts-") as fonts_dir:
+        font_rules = _subset_fonts(html, Path(fonts_dir))
+        fetcher = make_url_fetcher([base_dir, *allowed_dirs, Path(fonts_dir)])
+        # @font-face rules only take effect through a shared FontConfiguration.
+        font_config = FontConfiguration()
+        stylesheets = [CSS(string=font_rules, url_fetcher=fetcher, font_config=font_config)] if font_rules else []
+        data = _lay_out(html, base_dir, fetcher, stylesheets, font_config, identifier)
+    target.write(data)
+
+
+def _lay_out(html: str, base_dir: Path, fetcher, stylesheets: list, font_config, identifier: bytes) -> bytes:
     from weasyprint import HTML
 
-    fetcher = make_url_fetcher([base_dir, *allowed_dirs])
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     try:
         with _watch_glyphs() as watch:
-            document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render()
+            document = HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
+                stylesheets=stylesheets, font_config=font_config
+            )
             if watch.missing:
                 raise _missing_glyph_error(watch.missing[0], html)
             # Glyphs are drawn (and checked) while writing: write to memory first
@@ -169,4 +255,4 @@ def write_pdf(html: str, target: BinaryIO, *, base_dir: Path, allowed_dirs: Sequ
                 raise _missing_glyph_error(watch.missing[0], html)
     except fetcher.refused as refused:
         raise RefusedURL(str(refused)) from None
-    target.write(data)
+    return data

@@ -81,4 +81,29 @@ def test_missing_explicit_config_is_an_error(tmp_path):
 
 
 def test_as_dict_lists_every_section():
-    assert set(as_dict(Settings())) == {"build", "themes", "translate"}
+    assert set(as_dict(Settings())) == {"build", "themes", "translate", "mail", "fetch"}
+
+
+def test_secrets_are_masked_in_printed_settings(tmp_path):
+    path = write(tmp_path, '[mail]\npassword = "hunter2"\n[translate]\nopenai_api_key = "sk-123"\n')
+    settings = load_settings(path, environ={})
+    assert settings.mail.password == "hunter2"
+    printed = as_dict(settings)
+    assert printed["mail"]["password"] == "********"
+    assert printed["translate"]["openai_api_key"] == "********"
+    assert "hunter2" not in repr(printed) and "sk-123" not in repr(printed)
+
+
+def test_stage_sections_take_numbers_and_paths(tmp_path):
+    path = write(tmp_path, '[mail]\ntimeout = 5\nto = ["a@example.org"]\n[translate]\nargos_model = "~/m.argosmodel"\n'
+                           '[fetch]\ntimeout = "2.5"\n')
+    settings = load_settings(path, environ={})
+    assert settings.mail.timeout == 5.0 and isinstance(settings.mail.timeout, float)
+    assert settings.fetch.timeout == 2.5
+    assert settings.translate.argos_model.name == "m.argosmodel"
+    assert "~" not in str(settings.translate.argos_model)
+
+
+def test_bad_number_in_a_frozen_section(tmp_path):
+    with pytest.raises(ConfigError, match="fetch.timeout: expected a number"):
+        load_settings(write(tmp_path, '[fetch]\ntimeout = "soon"\n'), environ={})
