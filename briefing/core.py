@@ -18,7 +18,8 @@ from pathlib import Path
 from briefing import dedup, ingest, rank, segment, themes, tokenize, translate
 from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings
-from briefing.errors import NothingNewError, StrictError, UsageError
+from briefing.errors import BriefingError, NothingNewError, StrictError, UsageError
+from briefing.fsutil import remove_stale_temporaries
 from briefing.models import Article, Brief, Point, Sentence, Skipped, Source, ThemeSection
 from briefing.runlock import run_lock
 from briefing.state import PublishedState
@@ -225,6 +226,9 @@ def publish(
     today = today or dt.date.today()
     output = output_path(build.output, today)
     with run_lock(output.parent, wait=build.wait):
+        # Under the lock no other run is writing here: temporary files are
+        # leftovers of a run that was killed (SIGKILL, power loss) mid-write.
+        remove_stale_temporaries(output.parent)
         state = PublishedState.load(Path(build.state_file)) if build.new_only else None
         brief = build_brief(sources, settings=settings, today=today, published=state)
         written = write_brief(brief, output, formats=build.formats)
@@ -270,7 +274,13 @@ def write_brief(brief: Brief, output: Path, *, formats: Iterable[str] = ("pdf",)
     """Render ``brief`` into each format beside ``output`` (atomic writes)."""
     from briefing import render  # WeasyPrint is heavy; only load it when writing
 
-    return render.render(brief, output, formats=list(formats))
+    try:
+        return render.render(brief, output, formats=list(formats))
+    except OSError as exc:
+        where = exc.filename or output.parent
+        raise BriefingError(
+            f"cannot write the brief to {where}: {exc.strerror or exc}; the previous brief, if any, is unchanged"
+        ) from exc
 
 
 __all__ = [

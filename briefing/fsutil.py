@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 
+TEMP_SUFFIX = ".briefing-tmp"
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """A file object whose content replaces ``path`` only if the block succeeds.
@@ -20,7 +23,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     temporary file is removed and the old file stays as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMP_SUFFIX)
     temp = Path(temp_name)
     try:
         # mkstemp makes the file private (0600); give it the mode a plain
@@ -52,3 +55,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete temporary files that a killed run left in ``folder``; call only under the run lock."""
+    removed = []
+    if folder.is_dir():
+        for path in sorted(folder.glob(f".*{TEMP_SUFFIX}")):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
+    return removed

@@ -32,3 +32,13 @@ def test_failure_keeps_old_file_and_removes_temporary(tmp_path, monkeypatch):
         fsutil.write_atomic(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["brief.pdf"]
+
+
+def test_stale_temporaries_of_killed_runs_are_removed(tmp_path):
+    (tmp_path / "brief-2024-06-01.pdf").write_bytes(b"%PDF old")
+    stale = tmp_path / f".brief-2024-06-01.pdf.abc123{fsutil.TEMP_SUFFIX}"
+    stale.write_bytes(b"%PDF half")
+    unrelated = tmp_path / ".notes.tmp"
+    unrelated.write_text("mine")
+    assert fsutil.remove_stale_temporaries(tmp_path) == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.tmp", "brief-2024-06-01.pdf"]
