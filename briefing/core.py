@@ -190,7 +190,7 @@ def build_brief(
     for cause in translator.fallbacks:
         notes.append(f"Some English lines fell back to the word-by-word gist: {cause}")
 
-    cited = {source.path for point in selected for source in point.sources}
+    cited = {source.path for point in selected for source in point.cited_sources()}
     notes += _coverage_notes(articles, cited)
     glossary = translate.glossary_terms([p.sentence.text for p in selected])
 
@@ -202,7 +202,9 @@ def build_brief(
         skipped=corpus.skipped + dropped,
         sections=sections,
         executive=executive,
-        sources=[a.source for a in articles],
+        # The appendix lists the articles the brief cites; the coverage note
+        # counts the rest (a 10,000-article corpus must not print 10,000 entries).
+        sources=[a.source for a in articles if a.path in cited],
         glossary=glossary,
         translator=translator.mode,
         notes=notes,

@@ -12,6 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
+# Citation markers shown for one point; the others are counted, not listed.
+MAX_CITATIONS = 5
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """What a citation needs to know about an article (small, hashable, picklable)."""
@@ -136,6 +140,26 @@ class Point:
         for occurrence in self.occurrences or [self.sentence]:
             seen.setdefault(occurrence.source.path, occurrence.source)
         return list(seen.values())
+
+    def cited_sources(self, limit: int | None = None) -> list[Source]:
+        """The sources the brief cites for this point, at most ``limit`` (default MAX_CITATIONS).
+
+        A wire story can run in hundreds of outlets; the reader needs a few
+        citations, one per outlet first, earliest first, and a count of the
+        rest (``corroboration`` still counts them all).
+        """
+        limit = MAX_CITATIONS if limit is None else limit
+        ordered = sorted(self.sources, key=lambda s: (s.date is None, s.date or dt.date.min, s.path))
+        first_per_outlet: list[Source] = []
+        outlets: set[str] = set()
+        for source in ordered:
+            outlet = source.outlet or source.path
+            if outlet not in outlets:
+                outlets.add(outlet)
+                first_per_outlet.append(source)
+        rest = [s for s in ordered if s not in first_per_outlet]
+        chosen = (first_per_outlet + rest)[:limit]
+        return sorted(chosen, key=ordered.index)
 
     @property
     def corroboration(self) -> int:

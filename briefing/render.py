@@ -140,7 +140,7 @@ class View:
 
         cited: dict[str, list[PointRef]] = {}
         for point in brief.points:
-            for source in point.sources:
+            for source in point.cited_sources():
                 cited.setdefault(source.path, []).append(self._refs[id(point)])
         self.sources = [
             SourceEntry(
@@ -158,11 +158,16 @@ class View:
 
     def citations(self, point: Point) -> list[int]:
         numbers = []
-        for source in point.sources:
+        for source in point.cited_sources():
             if source.path not in self._numbers:
                 raise RenderError(f"point cites {source.path!r}, which is not in Brief.sources")
             numbers.append(self._numbers[source.path])
         return sorted(numbers)
+
+    @staticmethod
+    def uncited_count(point: Point) -> int:
+        """Sources behind the point beyond the ones it cites."""
+        return len(point.sources) - len(point.cited_sources())
 
     def point_ref(self, point: Point) -> PointRef:
         return self._refs[id(point)]
