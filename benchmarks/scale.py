@@ -1,0 +1,78 @@
+"""Benchmark: briefs from 100, 1,000 and 10,000 generated articles.
+
+Each run is a fresh `briefing build` process (cold, as cron runs it) writing
+the PDF; the table gives wall time, the child's peak RSS (wait4) and the
+growth factor per 10× articles.  Side by side in the same run, the baseline
+is the same build with --jobs 1 (no process pool), so the pool's gain and
+cost are visible.
+
+Targets on the 2-core machine (issue 8): 1,000 articles ≤ 30 s; 10,000 ≤ 5 min
+and ≤ 1.5 GB peak; growth close to linear.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 100,1000,10000] [--baseline-max 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(folder: Path, output: Path, jobs: int | None) -> tuple[float, float]:
+    command = [sys.executable, "-m", "briefing", "build", str(folder), "--today", "2024-06-01",
+               "-o", str(output), "--quiet"]
+    if jobs:
+        command += ["--jobs", str(jobs)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode(errors='replace')}")
+    # wait4's ru_maxrss is the briefing process itself (the pool's workers are
+    # forked from it after jieba is loaded and share those pages).
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--baseline-max", type=int, default=1000,
+                        help="run the --jobs 1 baseline only up to this size (it is slow)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        for size in sizes:
+            folder = generate(size, tmp_path / f"corpus-{size}")
+            pdf = tmp_path / f"brief-{size}.pdf"
+            wall, rss = run(folder, pdf, jobs=None)
+            baseline = run(folder, tmp_path / "baseline.pdf", jobs=1) if size <= args.baseline_max else None
+            rows.append((size, wall, rss, pdf.stat().st_size / 1024, baseline))
+            print(f"{size} articles: {wall:.1f} s", file=sys.stderr, flush=True)
+
+    print(f"cold `briefing build` to PDF, {os.cpu_count()} cores; default --jobs = cores\n")
+    print("| articles | wall s | growth ×10 | peak RSS MB (main) | PDF KB | baseline --jobs 1: wall s | peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    previous = None
+    for size, wall, rss, kb, baseline in rows:
+        growth = f"{wall / previous:.1f}×" if previous else "–"
+        base = f"{baseline[0]:.1f} | {baseline[1]:.0f}" if baseline else "– | –"
+        print(f"| {size:,} | {wall:.1f} | {growth} | {rss:.0f} | {kb:.0f} | {base} |")
+        previous = wall
+
+
+if __name__ == "__main__":
+    main()
