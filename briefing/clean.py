@@ -169,6 +169,9 @@ BOILERPLATE: tuple[re.Pattern[str], ...] = tuple(
         r"^[-—–_=*\s]*(end|完)[-—–_=*\s]*$",
         r"^[（(【\[]\s*(完|全文完)\s*[）)】\]]$",
         r"^(本文|文章)(作者|系|为|由).{0,40}(原创|授权|投稿|发布|首发)",
+        # Navigation and breadcrumbs saved with a page: 2-6 short items joined
+        # by | > » / (首页 | 科技, 首页 > 国际 > 正文), with no sentence punctuation.
+        r"^\s*[^\s|｜>＞»/，。！？,.!?]{1,8}(\s*[|｜>＞»/]\s*[^\s|｜>＞»/，。！？,.!?]{1,8}){1,5}\s*$",
     )
 )
 

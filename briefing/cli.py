@@ -19,7 +19,7 @@ import click
 
 from briefing import __version__
 from briefing.config import Settings, as_dict, load_settings
-from briefing.errors import BriefingError, UsageError
+from briefing.errors import BriefingError, NothingNewError, UsageError
 
 log = logging.getLogger("briefing")
 
@@ -34,6 +34,7 @@ def _setup_logging(quiet: bool = False, log_file: str | None = None) -> None:
     handlers: list[logging.Handler] = [console]
     if log_file:
         try:
+            Path(log_file).parent.mkdir(parents=True, exist_ok=True)
             file_handler = logging.FileHandler(log_file, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--log-file {log_file}: {exc.strerror or exc}") from exc
@@ -332,7 +333,14 @@ def build(
     if mail_to and "pdf" not in settings.build.formats:
         raise UsageError("--mail-to sends the PDF: add pdf to --format")
     day = _parse_date(today, "--today") or dt.date.today()
-    brief, written = core.publish(sources or None, settings=settings, today=day)
+    try:
+        brief, written = core.publish(sources or None, settings=settings, today=day)
+    except NothingNewError as nothing:
+        # Not a failure: under --quiet cron must stay silent, so only the exit status tells.
+        if quiet:
+            log.info("%s", nothing)
+            sys.exit(nothing.exit_code)
+        raise
     log.info("wrote %s", ", ".join(map(str, written)))
     if not quiet:
         for path in written:

@@ -101,8 +101,8 @@ class ThemeSettings:
     # Points per theme section, and in all sections together.
     per_theme_cap: int = 5
     global_cap: int = 25
-    # "other" is shown only for points whose rank score (Point.score) is at least this share of
-    # the best rank score among all points: off-theme points must be among the strongest to appear.
+    # "other" is shown only for points whose rank score (Point.score, 1.0 for an article's best
+    # sentence) reaches this: off-theme points must be among their article's strongest to appear.
     other_min_score: float = 0.5
     # Character-bigram Jaccard similarity at which two points of one theme count as the same text.
     near_duplicate: float = 0.7
@@ -688,18 +688,19 @@ def select_sections(
     then the best ``global_cap`` of all chosen points are kept.  Sections list
     their points in source order and are ordered by salience (sum of their
     points' scores), with "other" always last and shown only for points whose
-    score reaches ``other_min_score`` × the best score.  Empty themes are left out.
+    score reaches ``other_min_score``.  Rank scores are normalised so that each
+    article's best sentence scores 1.0, so the bar is absolute: it must not
+    drop when --new-only has removed the strong points.  Empty themes are left out.
     """
     specs = {theme.id: theme for theme in taxonomy}
     if OTHER not in specs:
         specs[OTHER] = _DEFAULT_OTHER
     order = {theme_id: index for index, theme_id in enumerate(specs)}
-    best_score = max((p.score for p in points), default=0.0)
 
     by_theme: dict[str, list[Point]] = defaultdict(list)
     for point in points:
         theme = point.theme if point.theme in specs else OTHER
-        if theme == OTHER and point.score < settings.other_min_score * best_score:
+        if theme == OTHER and point.score < settings.other_min_score:
             continue
         by_theme[theme].append(point)
 

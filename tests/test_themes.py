@@ -306,16 +306,19 @@ def test_near_duplicates_within_a_theme_are_dropped(taxonomy):
 
 
 def test_empty_themes_omitted_and_other_only_when_strong(taxonomy):
+    # Rank scores are per-article normalised (best sentence 1.0): the "other" bar is absolute.
     points = [
-        point("双方会晤达成共识", 10.0, theme="diplomacy"),
-        point("无关的内容一", 2.0, position=1, theme=OTHER),
+        point("双方会晤达成共识", 1.0, theme="diplomacy"),
+        point("无关的内容一", 0.2, position=1, theme=OTHER),
     ]
     sections = select_sections(points, taxonomy, ThemeSettings())
     assert [s.theme.id for s in sections] == ["diplomacy"]
-    points.append(point("无关但重要的内容", 9.0, position=2, theme=OTHER))
+    points.append(point("无关但重要的内容", 0.9, position=2, theme=OTHER))
     sections = select_sections(points, taxonomy, ThemeSettings())
     assert [s.theme.id for s in sections] == ["diplomacy", OTHER]  # "other" last
-    assert [p.score for p in sections[-1].points] == [9.0]
+    assert [p.score for p in sections[-1].points] == [0.9]
+    # --new-only may remove the strong points; a weak off-theme point must not surface then.
+    assert select_sections([points[1]], taxonomy, ThemeSettings()) == []
 
 
 # --- overview ---------------------------------------------------------------------------
