@@ -19,16 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, run_cold  # noqa: E402
 from corpus import generate  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 BRIEFING = [sys.executable, "-m", "briefing"]
 
 FLOOR = r"""
@@ -39,19 +37,10 @@ weasyprint.HTML(string=html).write_pdf(sys.argv[1])
 """
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024
 
 
 def measure(label: str, command: list[str], output: Path | None, repeat: int) -> dict:
-    runs = [run(command) for _ in range(repeat)]
+    runs = [run_cold(command) for _ in range(repeat)]
     return {
         "label": label,
         "wall": statistics.median(r[0] for r in runs),

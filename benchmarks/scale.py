@@ -16,32 +16,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import run_cold  # noqa: E402
 from corpus import generate  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(folder: Path, output: Path, jobs: int | None) -> tuple[float, float]:
+
+
+def build_command(folder: Path, output: Path, jobs: int | None) -> list[str]:
     command = [sys.executable, "-m", "briefing", "build", str(folder), "--today", "2024-06-01",
                "-o", str(output), "--quiet"]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode(errors='replace')}")
-    # wait4's ru_maxrss is the briefing process itself (the pool's workers are
-    # forked from it after jieba is loaded and share those pages).
-    return elapsed, usage.ru_maxrss / 1024
+    return command + ["--jobs", str(jobs)] if jobs else command
 
 
 def main() -> None:
@@ -58,8 +48,11 @@ def main() -> None:
         for size in sizes:
             folder = generate(size, tmp_path / f"corpus-{size}")
             pdf = tmp_path / f"brief-{size}.pdf"
-            wall, rss = run(folder, pdf, jobs=None)
-            baseline = run(folder, tmp_path / "baseline.pdf", jobs=1) if size <= args.baseline_max else None
+            wall, rss = run_cold(build_command(folder, pdf, jobs=None))
+            baseline = (
+                run_cold(build_command(folder, tmp_path / "baseline.pdf", jobs=1))
+                if size <= args.baseline_max else None
+            )
             rows.append((size, wall, rss, pdf.stat().st_size / 1024, baseline))
             print(f"{size} articles: {wall:.1f} s", file=sys.stderr, flush=True)
 

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from briefing import __version__
-from briefing.config import Settings, as_dict, load_settings
+from briefing.config import Settings, as_dict, load_settings, parse_date
 from briefing.errors import BriefingError, NothingNewError, UsageError
 
 log = logging.getLogger("briefing")
@@ -56,15 +56,6 @@ def _config_option(func: Callable) -> Callable:
         type=click.Path(dir_okay=False),
         help="Config file (default: ./briefing.toml, then the user config directory).",
     )(func)
-
-
-def _parse_date(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"{name}: {value!r} is not a date in YYYY-MM-DD form") from exc
 
 
 def _split_title(title: str | None) -> dict[str, str | None]:
@@ -307,7 +298,7 @@ def build(
         if unknown:
             raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     for name, value in (("--since", since), ("--until", until)):
-        _parse_date(value, name)
+        parse_date(value, name)
     settings = load_settings(
         config_path,
         overrides={
@@ -332,7 +323,7 @@ def build(
     )
     if mail_to and "pdf" not in settings.build.formats:
         raise UsageError("--mail-to sends the PDF: add pdf to --format")
-    day = _parse_date(today, "--today") or dt.date.today()
+    day = parse_date(today, "--today") or dt.date.today()
     try:
         brief, written = core.publish(sources or None, settings=settings, today=day)
     except NothingNewError as nothing:
@@ -381,7 +372,7 @@ def send(
     )
     if not settings.mail.to:
         raise UsageError("no recipient: give --to ADDR or set [mail] to in the config file")
-    day = _parse_date(today, "--today") or dt.date.today()
+    day = parse_date(today, "--today") or dt.date.today()
     deliver.send_pdf(Path(pdf), settings.mail, date=day)
     if not quiet:
         click.echo(f"mailed {pdf} to {', '.join(settings.mail.to + settings.mail.cc)}")

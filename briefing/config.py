@@ -9,6 +9,7 @@ than a setting silently ignored.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import tomllib
 import types
@@ -22,7 +23,7 @@ import platformdirs
 
 from briefing.backends.chain import TranslateSettings
 from briefing.deliver import MailSettings
-from briefing.errors import ConfigError
+from briefing.errors import ConfigError, UsageError
 from briefing.fetch import FetchSettings
 
 CONFIG_NAME = "briefing.toml"
@@ -68,6 +69,16 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     # Where the values came from, for `briefing config` (not a setting itself).
     origin: str = "defaults"
+
+
+def parse_date(value: str | None, name: str) -> dt.date | None:
+    """A YYYY-MM-DD setting or flag as a date (None stays None); a usage error names the setting."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{name}: {value!r} is not a date in YYYY-MM-DD form") from exc
 
 
 def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:

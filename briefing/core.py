@@ -17,8 +17,8 @@ from pathlib import Path
 
 from briefing import dedup, ingest, rank, segment, themes, tokenize, translate
 from briefing.backends.chain import TranslationChain, build_translator
-from briefing.config import Settings
-from briefing.errors import BriefingError, NothingNewError, StrictError, UsageError
+from briefing.config import Settings, parse_date
+from briefing.errors import BriefingError, NothingNewError, StrictError
 from briefing.fsutil import remove_stale_temporaries
 from briefing.models import Article, Brief, Point, Sentence, Skipped, Source, ThemeSection
 from briefing.runlock import run_lock
@@ -122,15 +122,6 @@ def filter_by_date(
     return kept, dropped, notes
 
 
-def _iso_date(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"{name}: {value!r} is not a date in YYYY-MM-DD form") from exc
-
-
 def build_brief(
     sources: Iterable[str | Path] | None = None,
     *,
@@ -151,8 +142,8 @@ def build_brief(
     )
     articles, dropped, notes = filter_by_date(
         corpus.articles,
-        since=_iso_date(build.since, "since"),
-        until=_iso_date(build.until, "until"),
+        since=parse_date(build.since, "since"),
+        until=parse_date(build.until, "until"),
         require_date=build.require_date,
     )
     articles.sort(key=lambda a: _article_order(a.source))

@@ -20,7 +20,6 @@ import hashlib
 import html.parser
 import io
 import logging
-import os
 import re
 import time
 import urllib.error

@@ -24,7 +24,6 @@ from briefing.models import (
     Point,
     Sentence,
     Skipped,
-    Source,
     ThemeSection,
     ThemeSpec,
     Translation,
