@@ -175,15 +175,15 @@ def _cedict_raw() -> dict[str, list[str]]:
 def cedict_lookup(word: str) -> str | None:
     """The plain first sense of ``word`` in CC-CEDICT, or None.
 
-    CC-CEDICT lists a proper-noun reading (capitalised pinyin) first: it wins
-    for words (中国 → China) unless it is only a surname (和 → and), but a
-    single character prefers its common reading (比 → compare, not Belgium).
+    CC-CEDICT lists a proper-noun reading (capitalised pinyin) first; a
+    common reading wins when there is one (中正 → fair and honest, not Chiang
+    Kai-shek; 比 → compare, not Belgium), and words that are only names keep
+    theirs (中国 → China).  Names that matter are in the policy glossary.
     """
     entries = _cedict_raw().get(word)
     if not entries:
         return None
-    if len(word) == 1:
-        entries = sorted(entries, key=lambda e: e[:1].isupper())  # stable: common readings first
+    entries = sorted(entries, key=lambda e: e[:1].isupper())  # stable: common readings first
     for entry in entries:
         _, _, definitions = entry.partition("] /")
         sense = _plain_sense(definitions.rstrip().rstrip("/").split("/"))

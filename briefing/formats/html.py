@@ -35,6 +35,57 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _EMPHASIS = frozenset({"strong", "b"})
 _EPOCH_COMMENT = re.compile(r"^\s*(\d{10,13})\s*$")
 
+# Lexbor checks the whole stack of open elements ("has a p in button scope")
+# each time a block element opens, so parsing time grows with the square of
+# the nesting depth: 100,000 nested <div>s took 23 s and a 10 MB file of them
+# about an hour.  Real pages nest a few dozen levels; tags deeper than this are
+# dropped (their text is kept) before parsing.
+MAX_DEPTH = 256
+# Elements that never nest (void) or are usually left open (optional end tag):
+# counting them would make an ordinary page with unclosed <p>s look deep.
+_NOT_NESTING = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+        "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "colgroup", "rb", "rt", "rp", "html", "head", "body",
+    }
+)  # fmt: skip
+# A comment, a raw-text element with its content (tags inside are text), or a tag.
+# [^<>]* keeps every attempt local, so the scan is linear however the markup is broken.
+_MARKUP_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<(script|style|textarea|title|xmp|noembed|noframes|plaintext)\b.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*>",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+def limit_nesting(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
+    """``html`` with element tags nested deeper than ``max_depth`` removed; True if any were."""
+    if html.count("<") <= max_depth:
+        return html, False  # cannot be that deep: the common case costs one count
+    depth = 0
+    pieces: list[str] = []
+    kept_until = 0
+    for match in _MARKUP_TOKEN.finditer(html):
+        name = (match.group(3) or "").lower()
+        if not name or name in _NOT_NESTING:
+            continue
+        if match.group(0).endswith("/>") and name not in BLOCK_TAGS:
+            continue  # <path/> in SVG closes itself; <div/> does not (HTML ignores the slash)
+        closing = bool(match.group(2))
+        if not closing:
+            depth += 1
+        if depth > max_depth:
+            pieces.append(html[kept_until : match.start()])
+            kept_until = match.end()
+        if closing:
+            depth = max(0, depth - 1)
+    if not pieces:
+        return html, False
+    pieces.append(html[kept_until:])
+    return "".join(pieces), True
+
 
 class _Collector:
     """Accumulates inline text into blocks while the tree is walked."""
@@ -134,12 +185,15 @@ def _walk(root: LexborNode, markdown_text: bool) -> list[Block]:
 
 def fragment_blocks(html: str) -> list[Block]:
     """Text blocks of an HTML fragment embedded in another format."""
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(limit_nesting(html)[0])
     return _walk(tree.body, markdown_text=False) if tree.body is not None else []
 
 
 def read(text: str) -> Draft:
     draft = Draft(kind="html")
+    text, flattened = limit_nesting(text)
+    if flattened:
+        draft.problems.append(f"markup nested deeper than {MAX_DEPTH} levels; the deeper tags were ignored")
     tree = LexborHTMLParser(text)
     document = tree.root.parent if tree.root is not None else None
     if document is not None:
