@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_cold  # noqa: E402
+from common import run_cold, run_cold_tree  # noqa: E402
 from corpus import generate  # noqa: E402
 
 
@@ -48,22 +48,23 @@ def main() -> None:
         for size in sizes:
             folder = generate(size, tmp_path / f"corpus-{size}")
             pdf = tmp_path / f"brief-{size}.pdf"
-            wall, rss = run_cold(build_command(folder, pdf, jobs=None))
+            wall, rss, tree = run_cold_tree(build_command(folder, pdf, jobs=None))
             baseline = (
                 run_cold(build_command(folder, tmp_path / "baseline.pdf", jobs=1))
                 if size <= args.baseline_max else None
             )
-            rows.append((size, wall, rss, pdf.stat().st_size / 1024, baseline))
+            rows.append((size, wall, rss, tree, pdf.stat().st_size / 1024, baseline))
             print(f"{size} articles: {wall:.1f} s", file=sys.stderr, flush=True)
 
     print(f"cold `briefing build` to PDF, {os.cpu_count()} cores; default --jobs = cores\n")
-    print("| articles | wall s | growth ×10 | peak RSS MB (main) | PDF KB | baseline --jobs 1: wall s | peak MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| articles | wall s | growth ×10 | peak RSS MB (main) | peak MB (main + workers) | PDF KB "
+          "| baseline --jobs 1: wall s | peak MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     previous = None
-    for size, wall, rss, kb, baseline in rows:
+    for size, wall, rss, tree, kb, baseline in rows:
         growth = f"{wall / previous:.1f}×" if previous else "–"
         base = f"{baseline[0]:.1f} | {baseline[1]:.0f}" if baseline else "– | –"
-        print(f"| {size:,} | {wall:.1f} | {growth} | {rss:.0f} | {kb:.0f} | {base} |")
+        print(f"| {size:,} | {wall:.1f} | {growth} | {rss:.0f} | {tree:.0f} | {kb:.0f} | {base} |")
         previous = wall
 
 
