@@ -81,9 +81,28 @@ def _read_and_score(path: Path, *, max_bytes: int) -> tuple[Article | Skipped, l
     return item, score_article(item)
 
 
+# Ranking tokenises every sentence and builds a dense sentences × sentences
+# matrix, so one huge file (max_bytes raised) could exhaust the machine: a
+# 20 MB one-line article made 185,000 sentences (a 270 GB matrix), and 20 MB
+# of one character without punctuation a single 6-million-character
+# "sentence" that jieba chewed on for minutes.  News sentences run 20–80
+# characters and the position prior leaves sentences past the first few
+# hundred no weight, so only the first MAX_RANKED_SENTENCES are ranked and
+# runs longer than MAX_SENTENCE_CHARS (never a readable point) are left out.
+MAX_RANKED_SENTENCES = 2000
+MAX_SENTENCE_CHARS = 1000
+
+
 def score_article(article: Article, settings: rank.RankSettings | None = None) -> list[tuple[Sentence, float]]:
     """Split and rank one article (independent of every other article)."""
     sentences = segment.split_article(article)
+    usable = [s for s in sentences if len(s.text) <= MAX_SENTENCE_CHARS][:MAX_RANKED_SENTENCES]
+    if len(usable) < len(sentences):
+        log.warning(
+            "%s: ranked %d of its %d sentences (at most %d, each at most %d characters)",
+            article.path, len(usable), len(sentences), MAX_RANKED_SENTENCES, MAX_SENTENCE_CHARS,
+        )
+        sentences = usable
     if not sentences:
         return []
     title = None if article.title_derived else article.title

@@ -109,9 +109,17 @@ def _date_text(source: Source) -> str:
     return source.date_text or "日期不详 date unknown"
 
 
+# Characters a CommonMark autolink <...> cannot hold.  The Markdown brief
+# writes links as <{{ entry.link }}>, so a source URL such as
+# "http://a.b/<script>alert(1)</script>" (front matter, og:url or a canonical
+# link, all taken from the article) ended the autolink early and put raw HTML
+# into brief.md.  Percent-encoded they are the same URL to a browser.
+_NOT_IN_AUTOLINK = re.compile(r"[\x00-\x20\x7f<>]")
+
+
 def _safe_link(url: str | None) -> str | None:
     if url and urlsplit_scheme(url) in ("http", "https"):
-        return url
+        return _NOT_IN_AUTOLINK.sub(lambda m: f"%{ord(m.group()):02X}", url.strip())
     return None
 
 

@@ -30,9 +30,17 @@ class LockBusyError(BriefingError):
 @contextmanager
 def run_lock(folder: Path, *, wait: float = 0.0, poll: float = 0.2) -> Iterator[Path]:
     """Hold the folder's lock; wait up to ``wait`` seconds for another run to finish."""
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        # A read-only folder or a file in the way of -o used to end in a
+        # traceback from here (cron mails it, nobody reads it): say what failed.
+        raise BriefingError(
+            f"cannot use the output folder {folder}: {exc.strerror or exc} ({exc.filename or path}); "
+            "the previous brief, if any, is unchanged"
+        ) from exc
     try:
         deadline = time.monotonic() + wait
         while True:

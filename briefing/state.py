@@ -64,5 +64,12 @@ class PublishedState:
             ensure_ascii=False,
             indent=0,
         ).encode("utf-8")
-        write_atomic(self.path, payload)
+        try:
+            write_atomic(self.path, payload)
+        except OSError as exc:
+            # Not a traceback: the brief is on disk, only the record of it is not.
+            raise BriefingError(
+                f"cannot save the --new-only state to {self.path}: {exc.strerror or exc}; "
+                "the brief was written, the state file is unchanged (the next run may repeat these points)"
+            ) from exc
 

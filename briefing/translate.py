@@ -258,6 +258,10 @@ def _amount(number: str, unit: str) -> str:
 
 def _special(match: re.Match[str]) -> str:
     if match["ymd"]:
+        if match["m"] and not 1 <= int(match["m"]) <= 12:
+            # "2024年13月" is a typo, not a date: _MONTHS[12] raised IndexError
+            # and took the whole build down with it (and 0月 became December).
+            return match[0]
         if match["d"]:
             return f"{int(match['d'])} {_MONTHS[int(match['m']) - 1]} {match['y']}"
         if match["m"]:
