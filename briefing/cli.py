@@ -7,6 +7,7 @@ message on stderr and the error's own exit status, in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -232,7 +233,8 @@ def themes(
 
 
 def _without_translation(settings: Settings) -> Settings:
-    settings.translate.backend = "none"
+    # Themes need no English: skip the translator (and any endpoint it would call).
+    settings.translate = dataclasses.replace(settings.translate, backend="none")
     return settings
 
 
@@ -401,8 +403,7 @@ def fetch(
     _setup_logging(quiet=quiet)
     settings = load_settings(config_path, overrides={"fetch": {"timeout": timeout, "max_bytes": max_bytes}})
     report = fetch_stage.fetch(list(urls), Path(into), settings=settings.fetch)
-    for url, reason in report.failed:
-        click.echo(f"briefing: error: {url}: {reason}", err=True)
+    # Each failed URL was already logged as a warning by the fetch stage.
     for url, reason in report.fallbacks:
         log.warning("%s: saved the feed's summary instead of the page (%s)", url, reason)
     if not quiet:

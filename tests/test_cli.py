@@ -135,6 +135,19 @@ def test_themes_classify_stdin():
     assert all(set(r) == {"sentence", "theme", "score", "keywords"} for r in rows)
 
 
+def test_themes_explains_every_selected_point():
+    result = invoke("themes", str(SEEDS), "--json")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert 10 <= len(rows) <= 25
+    for row in rows:
+        assert {"theme", "score", "keywords", "sentence", "sources"} <= set(row)
+        assert row["sources"] and all(Path(p).parent.name == "seeds" for p in row["sources"])
+    assert any(row["theme"] == "export_controls" and row["keywords"] for row in rows)
+    table = invoke("themes", str(SEEDS))
+    assert table.exit_code == 0 and "keywords:" in table.output
+
+
 def test_build_writes_every_format(tmp_path):
     out = tmp_path / "brief.pdf"
     result = invoke("build", str(SEEDS), "-o", str(out), "--format", "pdf,html,md,json", "--today", "2024-06-01")
