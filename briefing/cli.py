@@ -86,12 +86,13 @@ def cli() -> None:
 def articles(sources: tuple[str, ...], as_json: bool, strict: bool | None, config_path: str | None) -> None:
     """List the articles read from SOURCES (files, folders or globs; default: seeds/)."""
     from briefing import ingest
+    from briefing.models import Skipped
 
     _setup_logging(quiet=as_json)
     settings = load_settings(config_path, overrides={"build": {"strict": strict}})
     skipped = 0
     for item in ingest.read_sources(sources or settings.build.sources, max_bytes=settings.build.max_bytes):
-        if hasattr(item, "reason"):
+        if isinstance(item, Skipped):
             skipped += 1
             if as_json:
                 click.echo(json.dumps({"path": item.path, "skipped": item.reason}, ensure_ascii=False))

@@ -14,8 +14,10 @@ records that say how they were produced.  Two backends ship now:
 ``none``
     No English at all (``mode="none"``); the brief keeps its English headings.
 
-Real machine-translation backends register in :data:`_BACKENDS` later and
-receive their options through :func:`get_translator`.
+The machine-translation backends (``argos``, ``openai``), the cache, the
+corrections and the fallback to the gist live in :mod:`briefing.backends`;
+:func:`briefing.backends.chain.build_translator` is what the pipeline calls,
+and it takes the gist and ``none`` from :func:`get_translator` here.
 """
 
 from __future__ import annotations
