@@ -1,6 +1,11 @@
 """Measure theme classification against the labelled sentences.
 
-    .venv/bin/python benchmarks/themes_eval.py [--taxonomy FILE] [--errors] [--context-errors]
+    .venv/bin/python benchmarks/themes_eval.py [--classifier model|keywords] [--taxonomy FILE] [--errors] [--context-errors]
+
+The shipped model was trained on every sentence scored here, so its figures
+are memory, not filing: use it to inspect choices, and
+benchmarks/themes_crossval.py for accuracy.  ``--classifier keywords`` scores
+the keyword classifier, which learned nothing from these sentences.
 
 Two settings, both reported per section of tests/data/themes_labelled.tsv:
 
@@ -15,12 +20,15 @@ Two settings, both reported per section of tests/data/themes_labelled.tsv:
 
 Sections: "seeds" (sentences from seeds/), "invented" (written by the first
 helper), "generalisation" (written by the second helper before its tuning,
-the check that changes carry over to text nobody tuned on).
+the check that changes carry over to text nobody tuned on), and one section
+per file of tests/data/themes_corpus (see its README), each document of
+which is an article for the in-context setting.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -34,10 +42,11 @@ sys.path.insert(0, str(ROOT))
 
 from briefing import ingest, segment  # noqa: E402
 from briefing.clean import normalize_for_analysis  # noqa: E402
-from briefing.models import Point, Sentence  # noqa: E402
-from briefing.themes import article_profiles, assign, classify, load_taxonomy  # noqa: E402
+from briefing.models import Point, Sentence, Source  # noqa: E402
+from briefing.themes import ThemeSettings, article_profiles, assign, classify, load_taxonomy  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "themes_labelled.tsv"
+CORPUS = ROOT / "tests" / "data" / "themes_corpus"
 SEEDS = ROOT / "seeds"
 
 
@@ -46,6 +55,8 @@ class Labelled(NamedTuple):
     sentence: str
     article: str | None = None  # seeds/ file name, when the sentence comes from an article
     position: int | None = None  # segment position of its first piece in that article
+    doc: str | None = None  # corpus document id, when the sentence comes from a JSONL corpus document
+    paragraph: int = 0  # its paragraph in that document
 
 
 def normalise(text: str) -> str:
@@ -75,14 +86,60 @@ def read_labelled(path: Path = LABELLED) -> dict[str, list[Labelled]]:
     return sections
 
 
+def read_corpus(path: Path) -> list[Labelled]:
+    """Labelled sentences of one JSONL corpus file, in reading order (see tests/data/themes_corpus/README.md)."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        try:
+            rows.append(
+                Labelled(record["theme"], record["sentence"], doc=f"{path.stem}/{record['doc']}", paragraph=int(record["para"]))
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}:{number}: expected doc, para, sentence and theme: {exc}") from exc
+    return rows
+
+
+def corpus_sections(paths: Sequence[Path]) -> dict[str, list[Labelled]]:
+    return {f"corpus:{path.stem}": read_corpus(path) for path in paths}
+
+
+def evaluate_corpus_in_context(
+    rows: Sequence[Labelled], taxonomy, settings: ThemeSettings = ThemeSettings()
+) -> tuple[float, list[Result]]:
+    """Corpus sentences filed the pipeline's way: each document is an article, its sentences points."""
+    points: list[Point] = []
+    positions: dict[str, int] = {}
+    for row in rows:
+        position = positions.get(row.doc, 0)
+        positions[row.doc] = position + 1
+        norm = normalise(row.sentence)
+        sentence = Sentence(
+            text=row.sentence,
+            norm=norm,
+            source=Source(path=row.doc, title=row.doc),
+            paragraph=row.paragraph,
+            position=position,
+            start=0,
+            end=len(row.sentence),
+        )
+        points.append(Point(sentence=sentence, score=1.0, occurrences=[sentence]))
+    profiles = article_profiles([p.sentence for p in points], taxonomy, settings)
+    assign(points, taxonomy, profiles=profiles, settings=settings)
+    results = [(row.theme, point.theme or "", row.sentence, tuple(point.keywords)) for row, point in zip(rows, points)]
+    return _accuracy(results), results
+
+
 Result = tuple[str, str, str, tuple[str, ...]]  # gold, predicted, sentence, keywords
 
 
-def evaluate(rows: Sequence[Labelled], taxonomy) -> tuple[float, list[Result]]:
+def evaluate(rows: Sequence[Labelled], taxonomy, settings: ThemeSettings = ThemeSettings()) -> tuple[float, list[Result]]:
     """Each sentence alone: (accuracy, [(gold, predicted, sentence, keywords)])."""
     results = []
     for row in rows:
-        result = classify(normalise(row.sentence), taxonomy)
+        result = classify(normalise(row.sentence), taxonomy, settings=settings)
         results.append((row.theme, result.theme, row.sentence, result.keywords))
     return _accuracy(results), results
 
@@ -148,7 +205,9 @@ def _article_points(name: str, rows: Sequence[Labelled]) -> tuple[list[Point], d
     return points, labelled_at
 
 
-def evaluate_in_context(rows: Sequence[Labelled], taxonomy) -> tuple[float, list[Result]]:
+def evaluate_in_context(
+    rows: Sequence[Labelled], taxonomy, settings: ThemeSettings = ThemeSettings()
+) -> tuple[float, list[Result]]:
     """Sentences with an article, filed the way the pipeline files them (profiles, then assign)."""
     rows = [row for row in rows if row.article]
     by_article: dict[str, list[Labelled]] = {}
@@ -160,8 +219,8 @@ def evaluate_in_context(rows: Sequence[Labelled], taxonomy) -> tuple[float, list
         article_points, labelled_at = _article_points(name, by_article[name])
         labelled.update({len(points) + i: row for i, row in labelled_at.items()})
         points += article_points
-    profiles = article_profiles([p.sentence for p in points], taxonomy)
-    assign(points, taxonomy, profiles=profiles)
+    profiles = article_profiles([p.sentence for p in points], taxonomy, settings)
+    assign(points, taxonomy, profiles=profiles, settings=settings)
     outcome = {labelled[i]: points[i] for i in sorted(labelled)}
     results = [(row.theme, outcome[row].theme or "", row.sentence, tuple(outcome[row].keywords)) for row in rows]
     return _accuracy(results), results
@@ -197,20 +256,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--taxonomy", type=Path, help="a theme file to use instead of the shipped one")
     parser.add_argument("--errors", action="store_true", help="list the sentences misfiled alone")
     parser.add_argument("--context-errors", action="store_true", help="list the sentences misfiled in context")
+    parser.add_argument(
+        "--corpus", type=Path, nargs="*", default=None,
+        help="JSONL corpus files to evaluate as well (default: every tests/data/themes_corpus/*.jsonl)",
+    )
+    parser.add_argument(
+        "--classifier", choices=["model", "keywords"], default="model",
+        help="model (the shipped one: these sentences are its training data, see themes_crossval.py) or keywords",
+    )
     args = parser.parse_args(argv)
+    corpus = sorted(CORPUS.glob("*.jsonl")) if args.corpus is None else args.corpus
+    settings = ThemeSettings(classifier=args.classifier)
     taxonomy = load_taxonomy(args.taxonomy)
     order = [t.id for t in taxonomy]
     started = time.perf_counter()
     summary = []
-    for section, rows in read_labelled().items():
-        correct_alone, results = evaluate(rows, taxonomy)
+    for section, rows in {**read_labelled(), **corpus_sections(corpus)}.items():
+        correct_alone, results = evaluate(rows, taxonomy, settings)
         print(f"== {section}, each sentence alone: {sum(g == p for g, p, _, _ in results)}/{len(results)} correct")
         print(confusion_table(results, order))
         if args.errors:
             print("\n".join(_errors(results)))
         line = [section, len(rows), f"{correct_alone:.1%}", "–"]
-        if any(row.article for row in rows):
-            in_context, context_results = evaluate_in_context(rows, taxonomy)
+        if any(row.article or row.doc for row in rows):
+            if rows[0].doc:
+                in_context, context_results = evaluate_corpus_in_context(rows, taxonomy, settings)
+            else:
+                in_context, context_results = evaluate_in_context(rows, taxonomy, settings)
             hits = sum(g == p for g, p, _, _ in context_results)
             print(f"-- {section}, in article context (the pipeline's setting): {hits}/{len(context_results)} correct")
             print(confusion_table(context_results, order))

@@ -47,11 +47,13 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": 
 @functools.cache
 def _t2s() -> opencc.OpenCC:
     # Building the converter loads its dictionaries (~50 ms): do it once.
-    return opencc.OpenCC("t2s")
+    # tw2sp, not t2s: Taiwan's words become the mainland's too (晶片→芯片, 輝達→英伟达, 人工智慧→人工智能),
+    # so keywords and the theme model see one vocabulary.  Simplified text passes through unchanged.
+    return opencc.OpenCC("tw2sp")
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → simplified characters (OpenCC t2s); other text unchanged."""
+    """Traditional → simplified script and mainland wording (OpenCC tw2sp); simplified text unchanged."""
     return _t2s().convert(text) if text else text
 
 

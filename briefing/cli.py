@@ -184,6 +184,7 @@ def themes(
 ) -> None:
     """Show the theme of every selected point, with its score, deciding keywords and sources."""
     from briefing import themes as theme_stage
+    from briefing.clean import normalize_for_analysis
 
     _setup_logging(quiet=as_json or classify is not None)
     settings = load_settings(config_path, overrides={"themes": {"file": themes_file}})
@@ -191,11 +192,14 @@ def themes(
         Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
     )
     if classify is not None:
+        theme_settings = theme_stage.ThemeSettings(classifier=settings.themes.classifier)
+        theme_stage.model_for(taxonomy, theme_settings)  # a bad classifier setting fails before any output
         for line in classify:
             sentence = line.strip()
             if not sentence:
                 continue
-            result = theme_stage.classify(sentence, taxonomy)
+            # Classified as the pipeline sees sentences: simplified, NFKC (晶片 and 芯片 alike).
+            result = theme_stage.classify(normalize_for_analysis(sentence), taxonomy, settings=theme_settings)
             click.echo(
                 json.dumps(
                     {"sentence": sentence, "theme": result.theme, "score": round(result.score, 4),

@@ -56,6 +56,8 @@ class BuildSettings:
 class ThemesSettings:
     file: str | None = None  # a user taxonomy (TOML)
     mode: str = "extend"  # "extend" the shipped taxonomy or "replace" it
+    # "model": the trained classifier (used while the taxonomy has the shipped themes); "keywords": keywords alone.
+    classifier: str = "model"
 
 
 @dataclass(slots=True)

@@ -178,7 +178,9 @@ def build_brief(
     taxonomy = themes.load_taxonomy(
         Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
     )
-    theme_settings = themes.ThemeSettings(per_theme_cap=build.per_theme, global_cap=build.top)
+    theme_settings = themes.ThemeSettings(
+        per_theme_cap=build.per_theme, global_cap=build.top, classifier=settings.themes.classifier
+    )
     profiles = themes.article_profiles((s for s, _ in scored), taxonomy, theme_settings)
     themes.assign(points, taxonomy, profiles=profiles, settings=theme_settings)
     sections = themes.select_sections(points, taxonomy, theme_settings)

@@ -23,7 +23,24 @@ Matching, and why:
   Negative keywords are matched separately and subtract their weight.
 * Every hit is a vote, repeats included, but votes saturate (see :func:`evidence`).
 
-Scores are saturating sums of weights (see :func:`evidence`).  When a
+Two classifiers share that evidence:
+
+* the **model** (default with the shipped themes): a multinomial logistic
+  regression over the sentence's content words (jieba tokens) and each
+  theme's keyword evidence, trained by ``scripts/train_theme_model.py`` on
+  the labelled corpus in ``tests/data/themes_corpus`` and the labelled seed
+  sentences, shipped as ``data/themes_model.json``.  Keywords say what a
+  theme is about; the model learns how much each one is worth in real
+  sentences that name several themes (芯片 in a sentence about a chip ban) and
+  picks up the ordinary words analysts file by (人才, 访问, 营收).  It knows only
+  the themes it was trained on, so a taxonomy that adds or drops a theme is
+  filed by keywords alone.  Its context is the probabilities of the
+  neighbouring sentences and of the article, multiplied in (see
+  :func:`classify`).
+* **keywords** alone (``[themes] classifier = "keywords"``, or any changed
+  set of themes), described below.
+
+Keyword scores are saturating sums of weights (see :func:`evidence`).  When a
 sentence's own evidence is weak or near-tied, the article's theme profile
 (shares summing to 1) is added as a damped prior, ``context_weight * share``,
 only to themes the sentence itself gives evidence for: the article decides
@@ -35,6 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import math
 import re
 import tomllib
@@ -47,7 +65,7 @@ from typing import Any, Literal
 
 from briefing.errors import ConfigError
 from briefing.models import Point, Sentence, Source, ThemeSection, ThemeSpec
-from briefing.tokenize import tokens
+from briefing.tokenize import stopwords, tokens
 
 OTHER = "other"
 
@@ -106,6 +124,14 @@ class ThemeSettings:
     other_min_score: float = 0.5
     # Character-bigram Jaccard similarity at which two points of one theme count as the same text.
     near_duplicate: float = 0.7
+    # "model" (the trained classifier, when the taxonomy has the shipped themes) or "keywords".
+    classifier: str = "model"
+    # Model path: the context distribution q (neighbours and article) enters as ``beta * log q``;
+    # a sentence pointing back (此举 …) takes ``anaphora_beta``.  Tuned by leaving one corpus part out.
+    context_beta: float = 1.0
+    anaphora_beta: float = 3.0
+    # A model to use instead of the shipped one (cross-validation, tests); None = the shipped one.
+    model: ThemeModel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,10 +354,16 @@ def _matcher(taxonomy: tuple[ThemeSpec, ...]) -> _Matcher:
     )
 
 
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Keyword edges and the model's words both need a sentence's jieba tokens: cut it once.
+    return tuple(tokens(text))
+
+
 def _word_edges(text: str) -> set[int]:
     edges = {0, len(text)}
     position = 0
-    for token in tokens(text):
+    for token in _tokens(text):
         start = text.find(token, position)
         if start < 0:  # jieba never rewrites text, but stay safe
             continue
@@ -484,6 +516,136 @@ _DECAY = 0.5  # each further keyword of a theme counts half the one before
 
 
 # --------------------------------------------------------------------------
+# The trained model
+
+CLASSIFIERS = ("model", "keywords")
+_HAN_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+_LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-]+$")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ThemeModel:
+    """A multinomial logistic regression over :func:`model_features` (see scripts/train_theme_model.py)."""
+
+    themes: tuple[str, ...]  # its classes, in the shipped taxonomy's order ("other" included)
+    intercept: tuple[float, ...]
+    weights: Mapping[str, tuple[float, ...]]  # feature -> one weight per class
+    trained_on: Mapping[str, Any] = field(default_factory=dict)  # provenance, for `briefing themes`
+
+
+def model_path() -> Path:
+    return Path(str(resources.files("briefing") / "data" / "themes_model.json"))
+
+
+def parse_model(data: Mapping[str, Any], *, origin: str = "<model>") -> ThemeModel:
+    try:
+        themes = tuple(str(t) for t in data["themes"])
+        intercept = tuple(float(b) for b in data["intercept"])
+        weights = {str(f): tuple(float(w) for w in ws) for f, ws in data["weights"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{origin}: malformed theme model: {exc}") from exc
+    if len(intercept) != len(themes) or any(len(ws) != len(themes) for ws in weights.values()):
+        raise ConfigError(f"{origin}: malformed theme model: weights do not match its {len(themes)} themes")
+    return ThemeModel(themes, intercept, weights, dict(data.get("trained_on", {})))
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> ThemeModel | None:
+    """The shipped model, or None if the package has none (then keywords decide)."""
+    resource = resources.files("briefing") / "data" / "themes_model.json"
+    if not resource.is_file():
+        return None
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ConfigError(f"{model_path()}: invalid JSON: {exc}") from exc
+    return parse_model(data, origin=str(model_path()))
+
+
+def model_for(taxonomy: Sequence[ThemeSpec], settings: ThemeSettings = ThemeSettings()) -> ThemeModel | None:
+    """The model that files points under ``taxonomy``, or None when keywords must.
+
+    The model can only score the themes it was trained on: it applies when the
+    taxonomy has exactly those themes (their keywords may be edited: the
+    keyword evidence is one of its inputs).
+    """
+    if settings.classifier not in CLASSIFIERS:
+        raise ConfigError(f"themes classifier must be one of {', '.join(CLASSIFIERS)}, got {settings.classifier!r}")
+    if settings.classifier != "model":
+        return None
+    model = settings.model or load_model()
+    if model is None or tuple(t.id for t in taxonomy) != model.themes:
+        return None
+    return model
+
+
+def content_words(text: str) -> tuple[str, ...]:
+    """The distinct content words of a simplified sentence, in order: Han words of two or more characters, Latin names."""
+    stop = stopwords()
+    seen: dict[str, None] = {}
+    for token in _tokens(text):
+        token = token.strip()
+        if not token or token in stop:
+            continue
+        if _HAN_WORD.match(token):
+            seen.setdefault(token)
+        elif _LATIN_WORD.match(token):
+            seen.setdefault(token.casefold())
+    return tuple(seen)
+
+
+def model_features(text: str, taxonomy: Sequence[ThemeSpec]) -> dict[str, float]:
+    """What the model reads: ``w:<word>`` = 1 per content word, ``k:<theme>`` = log(1 + keyword score)."""
+    features = {f"w:{word}": 1.0 for word in content_words(text)}
+    own, _ = evidence(text, taxonomy)
+    for theme, score in own.items():
+        features[f"k:{theme}"] = math.log1p(score)
+    return features
+
+
+def probabilities(text: str, taxonomy: Sequence[ThemeSpec], model: ThemeModel) -> dict[str, float]:
+    """The model's probability of each theme for ``text`` on its own."""
+    return dict(_probabilities(text, _matcher(tuple(taxonomy)), tuple(taxonomy), model))
+
+
+@functools.lru_cache(maxsize=65536)
+def _probabilities(
+    text: str, matcher: _Matcher, taxonomy: tuple[ThemeSpec, ...], model: ThemeModel
+) -> tuple[tuple[str, float], ...]:
+    del matcher  # part of the cache key only: a taxonomy's identity
+    logits = list(model.intercept)
+    for feature, value in model_features(text, taxonomy).items():
+        weights = model.weights.get(feature)
+        if weights:
+            for index, weight in enumerate(weights):
+                logits[index] += weight * value
+    top = max(logits)
+    exps = [math.exp(logit - top) for logit in logits]
+    mass = sum(exps)
+    return tuple((theme, e / mass) for theme, e in zip(model.themes, exps))
+
+
+def _explain(text: str, taxonomy: Sequence[ThemeSpec], model: ThemeModel, theme: str) -> tuple[str, ...]:
+    """The words that pushed ``text`` towards ``theme``: its matched keywords, then its strongest model words."""
+    index = model.themes.index(theme)
+    _, matched = evidence(text, taxonomy)
+    keywords = list(matched.get(theme, ()))
+    learned = sorted(
+        (
+            (-model.weights[f"w:{word}"][index], word)
+            for word in content_words(text)
+            if f"w:{word}" in model.weights and model.weights[f"w:{word}"][index] >= _EXPLAIN_MIN
+        ),
+    )
+    keywords += [word for _, word in learned if word not in keywords]
+    return tuple(keywords[:8])
+
+
+_EPSILON = 1e-3  # a context that rules a theme out still leaves it a chance
+_EXPLAIN_MIN = 0.3  # a word named as evidence must weigh at least this for the theme (generic words weigh less)
+
+
+# --------------------------------------------------------------------------
 # Classification
 
 
@@ -501,6 +663,9 @@ def classify(
     ``settings.context_weight * share`` to the themes the text already gives
     evidence for.  Ties go to the theme listed first in the taxonomy.
     """
+    model = model_for(taxonomy, settings)
+    if model is not None:
+        return _classify_with_model(text, taxonomy, model, profile, settings)
     own, matched = evidence(text, taxonomy)
     prior: dict[str, float] = {}
     if profile and is_anaphoric(text):
@@ -528,6 +693,44 @@ def classify(
     floor = max(settings.threshold, settings.secondary_ratio * scores[primary])
     secondary = tuple(theme for theme in ranked[1:] if scores[theme] >= floor)
     return Classification(primary, scores[primary], matched.get(primary, ()), secondary, scores, matched, prior)
+
+
+def _classify_with_model(
+    text: str,
+    taxonomy: Sequence[ThemeSpec],
+    model: ThemeModel,
+    profile: Mapping[str, float] | None,
+    settings: ThemeSettings,
+) -> Classification:
+    """The model's choice: own log-probability plus ``beta * log(context share)``, normalised again.
+
+    The context is a distribution over the same themes (the neighbours' and
+    the article's probabilities); a sentence pointing back leans on it harder
+    (``anaphora_beta``).  Ties go to the theme listed first.
+    """
+    own = probabilities(text, taxonomy, model)
+    logits = {theme: math.log(max(p, 1e-12)) for theme, p in own.items()}
+    prior: dict[str, float] = {}
+    if profile:
+        beta = settings.anaphora_beta if is_anaphoric(text) else settings.context_beta
+        prior = {theme: beta * math.log(float(profile.get(theme, 0.0)) + _EPSILON) for theme in own}
+        logits = {theme: logits[theme] + prior[theme] for theme in own}
+    top = max(logits.values())
+    mass = sum(math.exp(v - top) for v in logits.values())
+    posterior = {theme: round(math.exp(v - top) / mass, 6) for theme, v in logits.items()}
+    order = {theme: index for index, theme in enumerate(model.themes)}
+    primary = min(posterior, key=lambda theme: (-posterior[theme], order[theme]))
+    _, matched = evidence(text, taxonomy)
+    secondary = tuple(
+        theme
+        for theme in sorted(posterior, key=lambda t: (-posterior[t], order[t]))
+        if theme not in (primary, OTHER) and posterior[theme] >= settings.secondary_ratio * posterior[primary]
+    )
+    keywords = _explain(text, taxonomy, model, primary) if primary != OTHER else ()
+    scores = {theme: p for theme, p in posterior.items() if p >= 0.01}
+    return Classification(
+        primary, posterior[primary], keywords, secondary, scores, matched, {t: round(v, 6) for t, v in prior.items()}
+    )
 
 
 # A demonstrative pointing back at a measure, rule or act, near the start of the sentence (after an
@@ -559,18 +762,16 @@ def article_profiles(
 ) -> dict[str, dict[str, float]]:
     """Each article's theme shares (summing to 1), keyed by source path.
 
-    Every sentence with keyword evidence casts one vote, split over the themes
-    in proportion to its evidence, so a long sentence counts no more than a
-    short one.  Articles without any evidence get an empty profile.
+    Every sentence casts one vote, split over the themes by the model's
+    probabilities, or (keywords classifier) in proportion to its keyword
+    evidence if it has any, so a long sentence counts no more than a short
+    one.  Articles without any evidence get an empty profile.
     """
-    del settings  # the profile is pure evidence; kept in the signature for symmetry
     totals: dict[str, dict[str, float]] = {}
     for sentence in sentences:
         article = totals.setdefault(sentence.source.path, {})
-        own, _ = evidence(sentence.norm, taxonomy)
-        mass = sum(own.values())
-        for theme, score in own.items():
-            article[theme] = article.get(theme, 0.0) + score / mass
+        for theme, share in _distribution(sentence.norm, taxonomy, settings).items():
+            article[theme] = article.get(theme, 0.0) + share
     profiles: dict[str, dict[str, float]] = {}
     for path in sorted(totals):
         article = totals[path]
@@ -607,6 +808,14 @@ def assign(
         point.keywords = list(result.keywords)
 
 
+def _distribution(text: str, taxonomy: Sequence[ThemeSpec], settings: ThemeSettings) -> dict[str, float]:
+    """A sentence's own vote over themes (summing to 1, or empty): model probabilities or keyword shares."""
+    model = model_for(taxonomy, settings)
+    if model is not None:
+        return probabilities(text, taxonomy, model)
+    return _shares(evidence(text, taxonomy)[0])
+
+
 def _shares(scores: Mapping[str, float]) -> dict[str, float]:
     mass = sum(scores.values())
     return {theme: score / mass for theme, score in scores.items()} if mass > 0 else {}
@@ -629,7 +838,7 @@ def _neighbour_profiles(
     by_article: dict[str, list[int]] = defaultdict(list)
     for index, point in enumerate(points):
         by_article[point.sentence.source.path].append(index)
-    own = [_shares(evidence(point.sentence.norm, taxonomy)[0]) for point in points]
+    own = [_distribution(point.sentence.norm, taxonomy, settings) for point in points]
     local: dict[int, dict[str, float]] = {}
     for members in by_article.values():
         members.sort(key=lambda i: (points[i].sentence.position, i))
@@ -829,7 +1038,9 @@ def _range_en(first: dt.date, last: dt.date) -> str:
 
 
 __all__ = [
+    "CLASSIFIERS",
     "OTHER",
+    "ThemeModel",
     "Classification",
     "ThemeSettings",
     "article_profiles",
@@ -838,9 +1049,14 @@ __all__ = [
     "default_taxonomy_path",
     "evidence",
     "is_anaphoric",
+    "load_model",
     "load_taxonomy",
+    "model_features",
+    "model_for",
     "overview",
+    "parse_model",
     "parse_taxonomy",
+    "probabilities",
     "select_sections",
     "source_order_key",
 ]

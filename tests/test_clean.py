@@ -46,7 +46,11 @@ def test_whitespace_invisible_and_control_characters():
 
 def test_to_simplified_and_analysis_copy():
     traditional = "人工智慧發展與臺灣的監管"
-    assert clean.to_simplified(traditional) == "人工智慧发展与台湾的监管"
+    assert clean.to_simplified(traditional) == "人工智能发展与台湾的监管"
+    # Taiwan's words for the policy vocabulary become the mainland's (one vocabulary for themes) ...
+    assert clean.to_simplified("輝達晶片資料") == "英伟达芯片数据"
+    # ... and simplified text is left exactly as it is (资料 stays "materials").
+    assert clean.to_simplified("资料显示，软体与网路") == "资料显示，软体与网路"
     assert clean.to_simplified("") == ""
     # NFKC folds width, OpenCC folds script.
     assert clean.normalize_for_analysis("監管,ＡＩ１２") == "监管,AI12"

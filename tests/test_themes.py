@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -24,17 +25,25 @@ from briefing.themes import (
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 import themes_eval  # noqa: E402
 
-# Quality gate on the labelled sentences (tests/data/themes_labelled.tsv, measured with
-# benchmarks/themes_eval.py).  The brief's target for the seeds is 0.90 in context (the way the
-# pipeline files points); it is NOT reached: measured 0.845 in context and 0.845 alone, pinned
-# here as the honest baseline.  Raise these as the classifier improves; lower them only on purpose.
+# Quality gates.  The keyword classifier alone, on the labelled sentences (tests/data/themes_labelled.tsv,
+# benchmarks/themes_eval.py --classifier keywords): measured 0.845 on the seeds in context and alone.
 SEED_CONTEXT_ACCURACY_BASELINE = 0.84
 SEED_ALONE_ACCURACY_BASELINE = 0.84
 INVENTED_ACCURACY_BASELINE = 0.95
 GENERALISATION_ACCURACY_BASELINE = 0.86  # written before tuning; measured 0.889
+# The shipped model, on sentences held out of its training (benchmarks/themes_crossval.py, C = 3):
+# the corpus left out part by part measured 0.838 in context (keywords 0.636); the seeds left out
+# article by article 0.851 (keywords 0.845).  The issue's 0.90 on the seeds is not reached.
+CORPUS_HELD_OUT_MODEL_BASELINE = 0.82
+SEED_HELD_OUT_MODEL_BASELINE = 0.84
+
+
+# The keyword classifier alone: tests of keyword matching, thresholds and priors (the model has its own).
+KEYWORDS = ThemeSettings(classifier="keywords")
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +149,7 @@ def test_unreadable_theme_files(tmp_path):
 
 
 def test_classification_keeps_its_evidence(taxonomy):
-    result = classify("美国商务部周二将12家中国实体列入实体清单。", taxonomy)
+    result = classify("美国商务部周二将12家中国实体列入实体清单。", taxonomy, settings=KEYWORDS)
     assert result.theme == "export_controls"
     assert "实体清单" in result.keywords
     assert result.score == result.scores["export_controls"] >= ThemeSettings().threshold
@@ -166,33 +175,33 @@ def test_nested_keyword_counts_once(taxonomy):
 
 
 def test_below_threshold_goes_to_other(taxonomy):
-    result = classify("记者联系相关人士，截至发稿时尚未获得回复。", taxonomy)
+    result = classify("记者联系相关人士，截至发稿时尚未获得回复。", taxonomy, settings=KEYWORDS)
     assert result.theme == OTHER and result.keywords == ()
-    weak = classify("双方将继续沟通。", taxonomy)  # one weak keyword
+    weak = classify("双方将继续沟通。", taxonomy, settings=KEYWORDS)  # one weak keyword
     assert weak.theme == OTHER
-    assert classify("双方将继续沟通。", taxonomy, settings=ThemeSettings(threshold=1.0)).theme == "diplomacy"
+    assert classify("双方将继续沟通。", taxonomy, settings=dataclasses.replace(KEYWORDS, threshold=1.0)).theme == "diplomacy"
 
 
 def test_context_prior_breaks_ambiguity(taxonomy):
     text = "两国在AI监管方面展现出合作的意愿。"  # diplomacy and governance evidence tie
-    alone = classify(text, taxonomy)
+    alone = classify(text, taxonomy, settings=KEYWORDS)
     assert alone.scores["diplomacy"] == alone.scores["safety_governance"]
-    governance = classify(text, taxonomy, profile={"safety_governance": 0.7, "diplomacy": 0.1})
-    diplomacy = classify(text, taxonomy, profile={"safety_governance": 0.1, "diplomacy": 0.7})
+    governance = classify(text, taxonomy, profile={"safety_governance": 0.7, "diplomacy": 0.1}, settings=KEYWORDS)
+    diplomacy = classify(text, taxonomy, profile={"safety_governance": 0.1, "diplomacy": 0.7}, settings=KEYWORDS)
     assert governance.theme == "safety_governance" and diplomacy.theme == "diplomacy"
     assert governance.prior["safety_governance"] == pytest.approx(0.7 * ThemeSettings().context_weight)
 
 
 def test_context_prior_leaves_clear_sentences_and_unmentioned_themes_alone(taxonomy):
     text = "美国商务部周二将12家中国实体列入实体清单。"
-    result = classify(text, taxonomy, profile={"corporate": 1.0})
+    result = classify(text, taxonomy, profile={"corporate": 1.0}, settings=KEYWORDS)
     assert result.theme == "export_controls" and result.prior == {}
-    nothing = classify("记者尚未获得回复。", taxonomy, profile={"corporate": 1.0})
+    nothing = classify("记者尚未获得回复。", taxonomy, profile={"corporate": 1.0}, settings=KEYWORDS)
     assert nothing.theme == OTHER
 
 
 def test_secondary_themes(taxonomy):
-    result = classify("美国对英伟达H20芯片实施出口管制。", taxonomy)
+    result = classify("美国对英伟达H20芯片实施出口管制。", taxonomy, settings=KEYWORDS)
     assert result.theme == "export_controls"
     assert "chips_compute" in result.secondary
 
@@ -205,14 +214,14 @@ def test_article_profiles_and_assign(taxonomy):
         sentence("特斯拉股价大涨。", b, 0),
         sentence("记者尚未获得回复。", source("c.md"), 0),
     ]
-    profiles = article_profiles(sentences, taxonomy, ThemeSettings())
+    profiles = article_profiles(sentences, taxonomy, KEYWORDS)
     assert set(profiles) == {"a.md", "b.md", "c.md"}
     assert profiles["c.md"] == {}
     assert sum(profiles["a.md"].values()) == pytest.approx(1.0)
     assert max(profiles["a.md"], key=profiles["a.md"].get) == "export_controls"
 
     points = [Point(sentence=s, score=1.0, occurrences=[s]) for s in sentences]
-    assign(points, taxonomy, profiles=profiles, settings=ThemeSettings())
+    assign(points, taxonomy, profiles=profiles, settings=KEYWORDS)
     assert [p.theme for p in points] == ["export_controls", "export_controls", "corporate", OTHER]
     assert points[2].keywords[0] in ("股价", "特斯拉") and points[2].theme_score > 0
 
@@ -243,9 +252,9 @@ def test_anaphoric_sentence_inherits_from_the_sentences_before_it(taxonomy):
         sentence("特斯拉股价大涨。", source("b.md"), 0),
     ]
     points = [Point(sentence=s, score=1.0, occurrences=[s]) for s in sentences]
-    assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy), settings=ThemeSettings())
+    assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy, KEYWORDS), settings=KEYWORDS)
     assert points[1].theme == "export_controls"
-    alone = classify(sentences[1].norm, taxonomy)
+    alone = classify(sentences[1].norm, taxonomy, settings=KEYWORDS)
     assert alone.theme != "export_controls"
 
 
@@ -256,9 +265,9 @@ def test_neighbours_decide_a_weak_sentence(taxonomy):
         sentence("专家呼吁将更多研发预算投入到安全领域。", a, 1),
         sentence("各国同意继续推动人工智能安全研究。", a, 2),
     ]
-    assert classify(sentences[1].norm, taxonomy).theme == OTHER
+    assert classify(sentences[1].norm, taxonomy, settings=KEYWORDS).theme == OTHER
     points = [Point(sentence=s, score=1.0, occurrences=[s]) for s in sentences]
-    assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy), settings=ThemeSettings())
+    assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy, KEYWORDS), settings=KEYWORDS)
     assert points[1].theme == "safety_governance"
 
 
@@ -384,15 +393,107 @@ def test_deterministic(taxonomy):
     assert run() == run()
 
 
-def test_labelled_set_accuracy_gate(taxonomy):
+def test_labelled_set_accuracy_gate_keywords(taxonomy):
     sections = themes_eval.read_labelled()
     seeds, invented, fresh = sections["seeds"], sections["invented"], sections["generalisation"]
     assert len(seeds) >= 60 and len(invented) >= 20 and len(fresh) >= 40
     assert {row.theme for row in seeds} == {t.id for t in taxonomy}
     assert all(row.article and row.position is not None for row in seeds)
-    in_context, results = themes_eval.evaluate_in_context(seeds, taxonomy)
+    in_context, results = themes_eval.evaluate_in_context(seeds, taxonomy, KEYWORDS)
     assert len(results) == len(seeds)
     assert in_context >= SEED_CONTEXT_ACCURACY_BASELINE
-    assert themes_eval.evaluate(seeds, taxonomy)[0] >= SEED_ALONE_ACCURACY_BASELINE
-    assert themes_eval.evaluate(invented, taxonomy)[0] >= INVENTED_ACCURACY_BASELINE
-    assert themes_eval.evaluate(fresh, taxonomy)[0] >= GENERALISATION_ACCURACY_BASELINE
+    assert themes_eval.evaluate(seeds, taxonomy, KEYWORDS)[0] >= SEED_ALONE_ACCURACY_BASELINE
+    assert themes_eval.evaluate(invented, taxonomy, KEYWORDS)[0] >= INVENTED_ACCURACY_BASELINE
+    assert themes_eval.evaluate(fresh, taxonomy, KEYWORDS)[0] >= GENERALISATION_ACCURACY_BASELINE
+
+
+def test_model_accuracy_on_held_out_sentences_gate(taxonomy):
+    """The model's figures from benchmarks/themes_crossval.py: every model scored without its test sentences."""
+    pytest.importorskip("sklearn")
+    import themes_crossval
+
+    scores = themes_crossval.held_out_scores(taxonomy, groups=("corpus", "seeds"))
+    corpus, seeds = scores["corpus"], scores["seeds"]
+    assert corpus.n >= 1000 and seeds.n == 168
+    assert corpus.model_context >= CORPUS_HELD_OUT_MODEL_BASELINE
+    assert seeds.model_context >= SEED_HELD_OUT_MODEL_BASELINE
+    # The reason the model ships: on text nobody tuned keywords on, it files far better than keywords.
+    assert corpus.model_context >= corpus.keywords_context + 0.15
+
+
+def test_shipped_model_was_trained_on_the_current_data():
+    # Editing the labelled data or the taxonomy (its keywords are model features) needs a retrain.
+    train_theme_model = pytest.importorskip("train_theme_model")
+    assert train_theme_model.main(["--check"]) == 0
+
+
+# --- the model --------------------------------------------------------------------------
+
+
+def test_model_files_and_explains(taxonomy):
+    result = classify("美国商务部周二将12家中国实体列入实体清单。", taxonomy)
+    assert result.theme == "export_controls" and "实体清单" in result.keywords
+    assert 0.5 < result.score <= 1.0 and sum(result.scores.values()) == pytest.approx(1.0, abs=0.05)
+    assert classify("记者联系相关人士，截至发稿时尚未获得回复。", taxonomy).theme == OTHER
+    # Learned words, not only listed keywords: no keyword of any theme names talent or visas.
+    talent = classify("越来越多的中国籍研究人员选择回国任职，美国的人才优势正在流失。", taxonomy)
+    assert talent.theme == "competition"
+
+
+def test_model_applies_only_to_the_themes_it_knows(tmp_path, taxonomy):
+    assert themes.model_for(taxonomy) is not None
+    assert themes.model_for(taxonomy, KEYWORDS) is None
+    extra = tmp_path / "extra.toml"
+    extra.write_text('[[theme]]\nid = "quantum"\nlabel_zh = "量子"\nlabel_en = "Quantum"\n[theme.keywords]\n"量子" = 3\n',
+                     encoding="utf-8")
+    extended = load_taxonomy(extra, mode="extend")
+    assert themes.model_for(extended) is None  # a theme it was never trained on: keywords file everything
+    assert classify("中国发布量子计算机。", extended).theme == "quantum"
+    edited = tmp_path / "edited.toml"  # same themes, edited keywords: still the model
+    edited.write_text('[[theme]]\nid = "corporate"\nlabel_zh = "企业"\nlabel_en = "Companies"\n[theme.keywords]\n"特斯拉" = 3\n',
+                      encoding="utf-8")
+    assert themes.model_for(load_taxonomy(edited, mode="extend")) is not None
+    with pytest.raises(ConfigError, match="classifier"):
+        themes.model_for(taxonomy, ThemeSettings(classifier="bayes"))
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"themes": ["a"], "intercept": [0.0, 1.0], "weights": {}}, "do not match"),
+        ({"themes": ["a"], "intercept": [0.0], "weights": {"w:x": [1.0, 2.0]}}, "do not match"),
+        ({"themes": ["a"]}, "malformed"),
+        ({"themes": ["a"], "intercept": ["x"], "weights": {}}, "malformed"),
+    ],
+)
+def test_malformed_model_is_a_config_error(data, message):
+    with pytest.raises(ConfigError, match=message):
+        themes.parse_model(data, origin="m.json")
+
+
+def test_model_context_decides_an_anaphoric_sentence(taxonomy):
+    a = source("a.md")
+    sentences = [
+        sentence("美国商务部宣布对华出口管制新规，限制先进芯片出口。", a, 0),
+        sentence("此举将给相关企业带来巨大不确定性。", a, 1),
+        sentence("中美元首在利马举行会晤。", source("b.md"), 0),
+        sentence("此举将给相关企业带来巨大不确定性。", source("b.md"), 1),
+    ]
+    points = [Point(sentence=s, score=1.0, occurrences=[s]) for s in sentences]
+    assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy))
+    assert points[0].theme == "export_controls" and points[1].theme == "export_controls"
+    assert points[3].theme != "export_controls"  # the same words after a different story
+
+
+def test_model_trained_here_learns_words_no_keyword_lists(taxonomy):
+    """scripts/train_theme_model.py end to end on a toy set: a word seen only in one theme's sentences decides."""
+    train_theme_model = pytest.importorskip("train_theme_model")
+    examples = [("corporate", f"该公司第{i}季度营收增长，净利润超出预期。") for i in range(6)]
+    examples += [("other", f"第{i}届马拉松比赛周日在市中心举行。") for i in range(6)]
+    model = train_theme_model.train(examples, taxonomy)
+    assert model.themes == tuple(t.id for t in taxonomy)
+    settings = ThemeSettings(model=model)
+    assert classify("另一家公司营收大幅下滑。", taxonomy, settings=settings).theme == "corporate"
+    assert classify("马拉松比赛吸引了上万人。", taxonomy, settings=settings).theme == OTHER
+    text = train_theme_model.to_json(model)
+    assert themes.parse_model(__import__("json").loads(text)).weights == model.weights

@@ -1,0 +1,161 @@
+"""Theme accuracy on sentences the model never saw: keywords alone vs the trained model, side by side.
+
+    .venv/bin/python benchmarks/themes_crossval.py [--C 3.0] [--errors]
+
+The shipped model is trained on every labelled sentence, so scoring it on
+them (benchmarks/themes_eval.py) measures memory, not filing.  Here each
+figure comes from a model retrained without the sentences it is scored on:
+
+* corpus parts (tests/data/themes_corpus/part*.jsonl, four writers, outlets and
+  scripts): leave one part out, train on the other parts and the TSV;
+* seeds (tests/data/themes_labelled.tsv): leave one seed article out, train on
+  the corpus and every other labelled sentence;
+* the TSV's invented and generalisation sets: leave the set out.
+
+Each held-out set is filed alone and, where it has articles, in context (the
+pipeline's setting), by the keyword classifier and by the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in (ROOT, ROOT / "scripts", ROOT / "benchmarks"):
+    sys.path.insert(0, str(folder))
+
+from themes_eval import (  # noqa: E402
+    CORPUS,
+    Labelled,
+    Result,
+    _errors,
+    confusion_table,
+    evaluate,
+    evaluate_corpus_in_context,
+    evaluate_in_context,
+    read_corpus,
+    read_labelled,
+)
+from train_theme_model import C, train  # noqa: E402
+
+from briefing.themes import ThemeSettings, load_taxonomy  # noqa: E402
+
+KEYWORDS = ThemeSettings(classifier="keywords")
+
+
+def _pairs(rows: Sequence[Labelled]) -> list[tuple[str, str]]:
+    return [(row.theme, row.sentence) for row in rows]
+
+
+class Scores(NamedTuple):
+    n: int
+    keywords_alone: float
+    model_alone: float
+    keywords_context: float | None
+    model_context: float | None
+
+
+def folds(groups: Sequence[str] | None = None):
+    """(name, group, held-out rows, training rows, in-context evaluator or None) for every fold."""
+    parts = {path.stem: read_corpus(path) for path in sorted(CORPUS.glob("*.jsonl"))}
+    labelled = read_labelled()
+    corpus_rows = [r for rs in parts.values() for r in rs]
+    every_label = [r for rs in labelled.values() for r in rs]
+    out = []
+    for name, rows in parts.items():
+        rest = [r for other, rs in parts.items() if other != name for r in rs]
+        out.append((f"corpus:{name}", "corpus", rows, rest + every_label, evaluate_corpus_in_context))
+    for section, rows in labelled.items():
+        articles = sorted({row.article for row in rows if row.article})
+        others = [r for other, rs in labelled.items() if other != section for r in rs]
+        if articles:
+            for article in articles:
+                held = [r for r in rows if r.article == article]
+                rest = [r for r in rows if r.article != article]
+                out.append((f"{section}:{article[:3]}", section, held, corpus_rows + others + rest, evaluate_in_context))
+        else:
+            out.append((section, section, rows, corpus_rows + others, None))
+    return [fold for fold in out if groups is None or fold[1] in groups]
+
+
+def run_fold(held, training, in_context, taxonomy, c: float = C):
+    """Correct counts [n, keywords alone, model alone, keywords in context, model in context] and the model's context results."""
+    settings = ThemeSettings(model=train(_pairs(training), taxonomy, c))
+    counts = [len(held)]
+    counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, KEYWORDS)[1]))
+    counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, settings)[1]))
+    results: list[Result] = []
+    if in_context is not None:
+        counts.append(sum(g == p for g, p, _, _ in in_context(held, taxonomy, KEYWORDS)[1]))
+        results = in_context(held, taxonomy, settings)[1]
+        counts.append(sum(g == p for g, p, _, _ in results))
+    return counts, results
+
+
+def _scores(counts: Sequence[int]) -> Scores:
+    n = counts[0]
+    rates = [c / n for c in counts[1:]] + [None] * (5 - len(counts))
+    return Scores(n, *rates)
+
+
+def held_out_scores(taxonomy, groups: Sequence[str] | None = None, c: float = C) -> dict[str, Scores]:
+    """Accuracy per group of folds (corpus, seeds, invented, generalisation), every model trained without its test."""
+    totals: dict[str, list[int]] = {}
+    for _, group, held, training, in_context in folds(groups):
+        counts, _ = run_fold(held, training, in_context, taxonomy, c)
+        total = totals.setdefault(group, [0] * len(counts))
+        for i, count in enumerate(counts):
+            total[i] += count
+    return {group: _scores(counts) for group, counts in totals.items()}
+
+
+def _cells(scores: Scores, bold: bool = False) -> str:
+    mark = "**" if bold else ""
+    values = [scores.keywords_alone, scores.model_alone, scores.keywords_context, scores.model_context]
+    return " | ".join("–" if v is None else f"{mark}{v:.1%}{mark}" for v in values)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--C", type=float, default=C, help=f"inverse L2 strength (default {C})")
+    parser.add_argument("--errors", action="store_true", help="list the held-out sentences the model misfiles in context")
+    parser.add_argument("--confusion", action="store_true", help="print the model's confusion table in context")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    taxonomy = load_taxonomy()
+    order = [t.id for t in taxonomy]
+    print(f"C = {args.C}; every model below is trained without the sentences it is scored on")
+    print("| held out | n | keywords alone | model alone | keywords in context | model in context |")
+    print("|---|---:|---:|---:|---:|---:|")
+    totals: dict[str, list[int]] = {}
+    context_results: dict[str, list[Result]] = {}
+    for name, group, held, training, in_context in folds():
+        counts, results = run_fold(held, training, in_context, taxonomy, args.C)
+        print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
+        total = totals.setdefault(group, [0] * len(counts))
+        for i, count in enumerate(counts):
+            total[i] += count
+        context_results.setdefault(group, []).extend(results)
+    for group, counts in totals.items():
+        if group in ("corpus", "seeds"):
+            print(f"| **{group}, all** | {counts[0]} | {_cells(_scores(counts), bold=True)} |")
+    if args.confusion or args.errors:
+        for group, results in context_results.items():
+            if not results:
+                continue
+            print(f"\n== {group}, model in context, held out")
+            if args.confusion:
+                print(confusion_table(results, order))
+            if args.errors:
+                print("\n".join(_errors(results)))
+    print(f"\n({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

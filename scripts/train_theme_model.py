@@ -1,0 +1,173 @@
+"""Train the theme model (writes briefing/data/themes_model.json).
+
+    .venv/bin/pip install -e '.[train]'
+    .venv/bin/python scripts/train_theme_model.py [--out FILE] [--check]
+
+A multinomial logistic regression (scikit-learn, L2, lbfgs) over
+:func:`briefing.themes.model_features`: one feature per content word, and each
+theme's keyword evidence from the shipped taxonomy.  Training data: every
+labelled sentence we have, the corpus in tests/data/themes_corpus/*.jsonl
+(written to GUIDE.md there) and tests/data/themes_labelled.tsv (seed
+sentences and the invented sets).  The runtime needs no scikit-learn: the
+weights are plain JSON, and :mod:`briefing.themes` does the dot product.
+
+How well it generalises is measured by benchmarks/themes_crossval.py (every
+figure there comes from a model that did not see the sentences it is scored on).
+
+The output records a SHA-256 of its inputs (the labelled files and the
+taxonomy, whose keywords are features); ``--check`` exits 1 when the shipped
+model was trained on other inputs than the current ones (retrain then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from briefing.clean import normalize_for_analysis  # noqa: E402
+from briefing.themes import ThemeModel, ThemeSpec, default_taxonomy_path, load_taxonomy, model_features  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "themes_corpus"
+LABELLED = ROOT / "tests" / "data" / "themes_labelled.tsv"
+OUT = ROOT / "briefing" / "data" / "themes_model.json"
+
+# Inverse L2 strength, chosen by leaving one corpus part out (benchmarks/themes_crossval.py --C).
+C = 3.0
+# Weights smaller than this change no decision; leaving them out keeps the file small.
+PRUNE = 0.005
+
+
+def default_inputs() -> list[Path]:
+    return [*sorted(CORPUS.glob("*.jsonl")), LABELLED]
+
+
+def read_examples(paths: Iterable[Path]) -> list[tuple[str, str]]:
+    """(theme, sentence) from JSONL corpus files and labelled TSV files."""
+    examples = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".jsonl":
+            for line in text.splitlines():
+                if line.strip():
+                    record = json.loads(line)
+                    examples.append((record["theme"], record["sentence"]))
+        else:
+            for line in text.splitlines():
+                if line.strip() and not line.startswith("#"):
+                    fields = line.split("\t")
+                    examples.append((fields[0].strip(), fields[-1].strip()))
+    return examples
+
+
+def inputs_digest(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in [*paths, default_taxonomy_path()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def train(examples: Sequence[tuple[str, str]], taxonomy: Sequence[ThemeSpec], c: float = C) -> ThemeModel:
+    """Fit the model on (theme, sentence) pairs; classes in taxonomy order."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    themes = tuple(t.id for t in taxonomy)
+    unknown = sorted({theme for theme, _ in examples} - set(themes))
+    if unknown:
+        raise ValueError(f"labels not in the taxonomy: {', '.join(unknown)}")
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([model_features(normalize_for_analysis(s), taxonomy) for _, s in examples])
+    labels = [theme for theme, _ in examples]
+    fitted = LogisticRegression(C=c, max_iter=5000).fit(matrix, labels)
+    column = {theme: list(fitted.classes_).index(theme) if theme in fitted.classes_ else None for theme in themes}
+    coefficients, intercepts = fitted.coef_, fitted.intercept_
+    if coefficients.shape[0] == 1:  # two classes: scikit-learn keeps only the second's logit, the first's is 0
+        coefficients = numpy.vstack([numpy.zeros_like(coefficients), coefficients])
+        intercepts = numpy.concatenate([[0.0], intercepts])
+
+    def per_theme(values) -> tuple[float, ...]:
+        # A theme without training sentences gets a very low intercept: never chosen.
+        return tuple(float(values[column[t]]) if column[t] is not None else -20.0 for t in themes)
+
+    intercept = per_theme(intercepts)
+    weights = {}
+    for index, feature in enumerate(vectorizer.get_feature_names_out()):
+        row = tuple(round(w, 4) for w in per_theme(coefficients[:, index]))
+        if max(abs(w) for w in row) >= PRUNE:
+            weights[str(feature)] = row
+    return ThemeModel(themes, tuple(round(b, 4) for b in intercept), dict(sorted(weights.items())))
+
+
+def to_json(model: ThemeModel) -> str:
+    data = {
+        "themes": list(model.themes),
+        "intercept": list(model.intercept),
+        "trained_on": dict(model.trained_on),
+        "weights": {feature: list(ws) for feature, ws in model.weights.items()},
+    }
+    # One feature per line: diffs of a retrained model stay readable.
+    lines = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).splitlines()
+    out, buffer = [], None
+    for line in lines:  # fold each weight list onto its feature's line
+        stripped = line.strip()
+        if buffer is not None:
+            buffer += stripped
+            if stripped.startswith("]"):
+                out.append(buffer)
+                buffer = None
+            continue
+        if stripped.endswith("[") and line.startswith("  "):
+            buffer = line
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="*", type=Path, help="labelled files (default: the corpus and the TSV)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--check", action="store_true", help="exit 1 if --out was trained on other inputs")
+    args = parser.parse_args(argv)
+    inputs = args.inputs or default_inputs()
+    digest = inputs_digest(inputs)
+    if args.check:
+        try:
+            recorded = json.loads(args.out.read_text(encoding="utf-8"))["trained_on"]["sha256"]
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"{args.out}: cannot read the model's inputs digest: {exc}", file=sys.stderr)
+            return 1
+        if recorded != digest:
+            print(f"{args.out} is stale (its inputs changed): run scripts/train_theme_model.py", file=sys.stderr)
+            return 1
+        return 0
+    import sklearn
+
+    taxonomy = load_taxonomy()
+    examples = read_examples(inputs)
+    model = train(examples, taxonomy)
+    provenance = {
+        "sentences": len(examples),
+        "files": [str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in inputs],
+        "sha256": digest,
+        "C": C,
+        "scikit-learn": sklearn.__version__,
+    }
+    model = ThemeModel(model.themes, model.intercept, model.weights, provenance)
+    args.out.write_text(to_json(model), encoding="utf-8")
+    print(f"wrote {args.out}: {len(examples)} sentences, {len(model.weights)} features")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
