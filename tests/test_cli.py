@@ -135,6 +135,22 @@ def test_themes_classify_stdin():
     assert all(set(r) == {"sentence", "theme", "score", "keywords"} for r in rows)
 
 
+def test_themes_classify_reads_traditional_text_as_the_pipeline_does(tmp_path):
+    # Taiwan wording (輝達, 晶片) is classified like the mainland's, and echoed as given.
+    text = "美國商務部宣布限制輝達先進晶片對中國出口。\n"
+    result = invoke("themes", "--classify", "-", input=text)
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.output)
+    assert row["sentence"] == text.strip() and row["theme"] == "export_controls"
+    config = tmp_path / "briefing.toml"
+    config.write_text('[themes]\nclassifier = "keywords"\n', encoding="utf-8")
+    keywords = invoke("themes", "--config", str(config), "--classify", "-", input=text)
+    assert keywords.exit_code == 0 and json.loads(keywords.output)["score"] > 1  # keyword scores, not probabilities
+    config.write_text('[themes]\nclassifier = "bayes"\n', encoding="utf-8")
+    bad = invoke("themes", "--config", str(config), "--classify", "-", input=text)
+    assert bad.exit_code == 2 and "classifier" in bad.output
+
+
 def test_themes_explains_every_selected_point():
     result = invoke("themes", str(SEEDS), "--json")
     assert result.exit_code == 0, result.output

@@ -261,7 +261,7 @@ def test_big5_traditional_text_keeps_its_script(tmp_path):
     assert article.encoding == "big5"
     assert article.title == "人工智慧監管的新挑戰"
     assert article.paragraphs == ["臺灣學者認為，美國與中國在人工智慧領域的競爭將持續升溫。"]
-    assert clean.normalize_for_analysis(article.paragraphs[0]) == "台湾学者认为,美国与中国在人工智慧领域的竞争将持续升温。"
+    assert clean.normalize_for_analysis(article.paragraphs[0]) == "台湾学者认为,美国与中国在人工智能领域的竞争将持续升温。"
 
 
 def test_utf8_with_bom_and_utf16():
