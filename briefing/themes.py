@@ -530,7 +530,7 @@ class ThemeModel:
     themes: tuple[str, ...]  # its classes, in the shipped taxonomy's order ("other" included)
     intercept: tuple[float, ...]
     weights: Mapping[str, tuple[float, ...]]  # feature -> one weight per class
-    trained_on: Mapping[str, Any] = field(default_factory=dict)  # provenance, for `briefing themes`
+    trained_on: Mapping[str, Any] = field(default_factory=dict)  # provenance: inputs and their digest (--check)
 
 
 def model_path() -> Path:
@@ -596,8 +596,12 @@ def content_words(text: str) -> tuple[str, ...]:
 
 def model_features(text: str, taxonomy: Sequence[ThemeSpec]) -> dict[str, float]:
     """What the model reads: ``w:<word>`` = 1 per content word, ``k:<theme>`` = log(1 + keyword score)."""
+    return _model_features(text, _matcher(tuple(taxonomy)))
+
+
+def _model_features(text: str, matcher: _Matcher) -> dict[str, float]:
     features = {f"w:{word}": 1.0 for word in content_words(text)}
-    own, _ = evidence(text, taxonomy)
+    own, _ = _evidence(text, matcher)
     for theme, score in own.items():
         features[f"k:{theme}"] = math.log1p(score)
     return features
@@ -605,16 +609,16 @@ def model_features(text: str, taxonomy: Sequence[ThemeSpec]) -> dict[str, float]
 
 def probabilities(text: str, taxonomy: Sequence[ThemeSpec], model: ThemeModel) -> dict[str, float]:
     """The model's probability of each theme for ``text`` on its own."""
-    return dict(_probabilities(text, _matcher(tuple(taxonomy)), tuple(taxonomy), model))
+    return dict(_probabilities(text, _matcher(tuple(taxonomy)), model))
 
 
+# Keyed by the matcher (one per taxonomy, compared by identity) rather than the
+# taxonomy itself: hashing every keyword of every theme per sentence is the
+# cost the matcher cache exists to pay once.
 @functools.lru_cache(maxsize=65536)
-def _probabilities(
-    text: str, matcher: _Matcher, taxonomy: tuple[ThemeSpec, ...], model: ThemeModel
-) -> tuple[tuple[str, float], ...]:
-    del matcher  # part of the cache key only: a taxonomy's identity
+def _probabilities(text: str, matcher: _Matcher, model: ThemeModel) -> tuple[tuple[str, float], ...]:
     logits = list(model.intercept)
-    for feature, value in model_features(text, taxonomy).items():
+    for feature, value in _model_features(text, matcher).items():
         weights = model.weights.get(feature)
         if weights:
             for index, weight in enumerate(weights):
