@@ -32,8 +32,11 @@ import numpy
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from briefing.clean import normalize_for_analysis  # noqa: E402
+from themes_eval import read_corpus, read_labelled  # noqa: E402
+
 from briefing.themes import ThemeModel, ThemeSpec, default_taxonomy_path, load_taxonomy, model_features  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "themes_corpus"
@@ -51,20 +54,11 @@ def default_inputs() -> list[Path]:
 
 
 def read_examples(paths: Iterable[Path]) -> list[tuple[str, str]]:
-    """(theme, sentence) from JSONL corpus files and labelled TSV files."""
+    """(theme, sentence) from JSONL corpus files and labelled TSV files (read as benchmarks/themes_eval.py reads them)."""
     examples = []
     for path in paths:
-        text = path.read_text(encoding="utf-8")
-        if path.suffix == ".jsonl":
-            for line in text.splitlines():
-                if line.strip():
-                    record = json.loads(line)
-                    examples.append((record["theme"], record["sentence"]))
-        else:
-            for line in text.splitlines():
-                if line.strip() and not line.startswith("#"):
-                    fields = line.split("\t")
-                    examples.append((fields[0].strip(), fields[-1].strip()))
+        rows = read_corpus(path) if path.suffix == ".jsonl" else [r for rs in read_labelled(path).values() for r in rs]
+        examples += [(row.theme, row.sentence) for row in rows]
     return examples
 
 
@@ -109,28 +103,17 @@ def train(examples: Sequence[tuple[str, str]], taxonomy: Sequence[ThemeSpec], c:
 
 
 def to_json(model: ThemeModel) -> str:
-    data = {
-        "themes": list(model.themes),
-        "intercept": list(model.intercept),
-        "trained_on": dict(model.trained_on),
-        "weights": {feature: list(ws) for feature, ws in model.weights.items()},
-    }
-    # One feature per line: diffs of a retrained model stay readable.
-    lines = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).splitlines()
-    out, buffer = [], None
-    for line in lines:  # fold each weight list onto its feature's line
-        stripped = line.strip()
-        if buffer is not None:
-            buffer += stripped
-            if stripped.startswith("]"):
-                out.append(buffer)
-                buffer = None
-            continue
-        if stripped.endswith("[") and line.startswith("  "):
-            buffer = line
-            continue
-        out.append(line)
-    return "\n".join(out) + "\n"
+    """The model as JSON, one feature per line, so the diff of a retrained model stays readable."""
+    def dump(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    head = [
+        f' "themes": {dump(list(model.themes))},',
+        f' "intercept": {dump(list(model.intercept))},',
+        f' "trained_on": {dump(dict(model.trained_on))},',
+    ]
+    features = [f"  {dump(feature)}: {dump(list(ws))}" for feature, ws in model.weights.items()]
+    return "{\n" + "\n".join(head) + '\n "weights": {\n' + ",\n".join(features) + "\n }\n}\n"
 
 
 def main(argv: list[str] | None = None) -> int:
