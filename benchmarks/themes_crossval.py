@@ -103,15 +103,26 @@ def _scores(counts: Sequence[int]) -> Scores:
     return Scores(n, *rates)
 
 
-def held_out_scores(taxonomy, groups: Sequence[str] | None = None, c: float = C) -> dict[str, Scores]:
-    """Accuracy per group of folds (corpus, seeds, invented, generalisation), every model trained without its test."""
+def run_folds(taxonomy, groups: Sequence[str] | None = None, c: float = C):
+    """(fold name, group, correct counts, the model's context results) for every fold, in order."""
+    for name, group, held, training, in_context in folds(groups):
+        counts, results = run_fold(held, training, in_context, taxonomy, c)
+        yield name, group, counts, results
+
+
+def _totals(runs) -> dict[str, list[int]]:
+    """Correct counts summed per group of folds."""
     totals: dict[str, list[int]] = {}
-    for _, group, held, training, in_context in folds(groups):
-        counts, _ = run_fold(held, training, in_context, taxonomy, c)
+    for _, group, counts, _ in runs:
         total = totals.setdefault(group, [0] * len(counts))
         for i, count in enumerate(counts):
             total[i] += count
-    return {group: _scores(counts) for group, counts in totals.items()}
+    return totals
+
+
+def held_out_scores(taxonomy, groups: Sequence[str] | None = None, c: float = C) -> dict[str, Scores]:
+    """Accuracy per group of folds (corpus, seeds, invented, generalisation), every model trained without its test."""
+    return {group: _scores(counts) for group, counts in _totals(run_folds(taxonomy, groups, c)).items()}
 
 
 def _cells(scores: Scores, bold: bool = False) -> str:
@@ -132,16 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"C = {args.C}; every model below is trained without the sentences it is scored on")
     print("| held out | n | keywords alone | model alone | keywords in context | model in context |")
     print("|---|---:|---:|---:|---:|---:|")
-    totals: dict[str, list[int]] = {}
+    runs = []
     context_results: dict[str, list[Result]] = {}
-    for name, group, held, training, in_context in folds():
-        counts, results = run_fold(held, training, in_context, taxonomy, args.C)
+    for run in run_folds(taxonomy, c=args.C):
+        name, group, counts, results = run
         print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
-        total = totals.setdefault(group, [0] * len(counts))
-        for i, count in enumerate(counts):
-            total[i] += count
+        runs.append(run)
         context_results.setdefault(group, []).extend(results)
-    for group, counts in totals.items():
+    for group, counts in _totals(runs).items():
         if group in ("corpus", "seeds"):
             print(f"| **{group}, all** | {counts[0]} | {_cells(_scores(counts), bold=True)} |")
     if args.confusion or args.errors:

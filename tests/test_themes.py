@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -496,4 +497,4 @@ def test_model_trained_here_learns_words_no_keyword_lists(taxonomy):
     assert classify("另一家公司营收大幅下滑。", taxonomy, settings=settings).theme == "corporate"
     assert classify("马拉松比赛吸引了上万人。", taxonomy, settings=settings).theme == OTHER
     text = train_theme_model.to_json(model)
-    assert themes.parse_model(__import__("json").loads(text)).weights == model.weights
+    assert themes.parse_model(json.loads(text)).weights == model.weights
