@@ -1,6 +1,6 @@
 """Theme accuracy on sentences the model never saw: keywords alone vs the trained model, side by side.
 
-    .venv/bin/python benchmarks/themes_crossval.py [--C 3.0] [--errors]
+    .venv/bin/python benchmarks/themes_crossval.py [--C 3.0] [--errors] [--confusion] [--agreement]
 
 The shipped model is trained on every labelled sentence, so scoring it on
 them (benchmarks/themes_eval.py) measures memory, not filing.  Here each
@@ -14,11 +14,17 @@ figure comes from a model retrained without the sentences it is scored on:
 
 Each held-out set is filed alone and, where it has articles, in context (the
 pipeline's setting), by the keyword classifier and by the model.
+
+``--agreement`` puts those figures beside how far two people agree: a second
+annotator labelled the seed sentences blind (tests/data/themes_second_annotator.jsonl,
+from GUIDE.md and the seed articles, without our labels), so the seeds' gold
+labels can be read against the disagreement any reader will have.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Sequence
@@ -46,6 +52,7 @@ from train_theme_model import C, train  # noqa: E402
 from briefing.themes import ThemeSettings, load_taxonomy  # noqa: E402
 
 KEYWORDS = ThemeSettings(classifier="keywords")
+SECOND_ANNOTATOR = ROOT / "tests" / "data" / "themes_second_annotator.jsonl"
 
 
 def _pairs(rows: Sequence[Labelled]) -> list[tuple[str, str]]:
@@ -125,6 +132,51 @@ def held_out_scores(taxonomy, groups: Sequence[str] | None = None, c: float = C)
     return {group: _scores(counts) for group, counts in _totals(run_folds(taxonomy, groups, c)).items()}
 
 
+def read_second_annotator(path: Path = SECOND_ANNOTATOR) -> dict[str, dict]:
+    """The second annotator's records, keyed by sentence: theme, confidence ("high"/"low"), alt (on low lines)."""
+    records = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        record = json.loads(line)
+        if not {"sentence", "theme", "confidence"} <= set(record):
+            raise ValueError(f"{path}:{number}: expected sentence, theme and confidence")
+        records[record["sentence"]] = record
+    return records
+
+
+class Agreement(NamedTuple):
+    n: int
+    annotators: float  # our gold label == the second annotator's
+    kappa: float  # the same, corrected for chance (Cohen)
+    confident: float  # agreement where the second annotator marked the call "high"
+    confident_n: int
+    model_gold: float  # the held-out model == our gold label
+    model_second: float  # the held-out model == the second annotator's label
+    model_either: float  # the held-out model == one of the two
+    model_confident: float  # the held-out model == our gold label, where the second annotator was confident
+
+
+def agreement(results: Sequence[Result], second: dict[str, dict]) -> Agreement:
+    """Annotator and model agreement over held-out results [(gold, predicted, sentence, keywords)]."""
+    from sklearn.metrics import cohen_kappa_score
+
+    rows = [(gold, predicted, second[sentence]) for gold, predicted, sentence, _ in results]
+    if len(rows) != len(second):
+        raise ValueError(f"second annotator has {len(second)} sentences, the held-out results {len(rows)}")
+    n = len(rows)
+    confident = [(gold, predicted, other) for gold, predicted, other in rows if other["confidence"] == "high"]
+    return Agreement(
+        n,
+        sum(gold == other["theme"] for gold, _, other in rows) / n,
+        float(cohen_kappa_score([gold for gold, _, _ in rows], [other["theme"] for _, _, other in rows])),
+        sum(gold == other["theme"] for gold, _, other in confident) / len(confident),
+        len(confident),
+        sum(gold == predicted for gold, predicted, _ in rows) / n,
+        sum(predicted == other["theme"] for _, predicted, other in rows) / n,
+        sum(predicted in (gold, other["theme"]) for gold, predicted, other in rows) / n,
+        sum(gold == predicted for gold, predicted, _ in confident) / len(confident),
+    )
+
+
 def _cells(scores: Scores, bold: bool = False) -> str:
     mark = "**" if bold else ""
     values = [scores.keywords_alone, scores.model_alone, scores.keywords_context, scores.model_context]
@@ -136,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--C", type=float, default=C, help=f"inverse L2 strength (default {C})")
     parser.add_argument("--errors", action="store_true", help="list the held-out sentences the model misfiles in context")
     parser.add_argument("--confusion", action="store_true", help="print the model's confusion table in context")
+    parser.add_argument("--agreement", action="store_true", help="compare with a second annotator of the seeds")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     taxonomy = load_taxonomy()
@@ -162,6 +215,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(confusion_table(results, order))
             if args.errors:
                 print("\n".join(_errors(results)))
+    if args.agreement:
+        a = agreement(context_results["seeds"], read_second_annotator())
+        print(f"\n== seeds: two annotators and the held-out model in context ({a.n} sentences)")
+        print(f"annotators agree: {a.annotators:.1%} (Cohen's kappa {a.kappa:.3f}); "
+              f"{a.confident:.1%} of the {a.confident_n} calls the second annotator marked confident")
+        print(f"model agrees with our labels {a.model_gold:.1%}, with the second annotator's {a.model_second:.1%}, "
+              f"with one of the two {a.model_either:.1%}; {a.model_confident:.1%} on the confident calls")
     print(f"\n({time.perf_counter() - started:.1f} s)")
     return 0
 
