@@ -128,7 +128,7 @@ class ThemeSettings:
     classifier: str = "model"
     # Model path: the context distribution q (neighbours and article) enters as ``beta * log q``;
     # a sentence pointing back (此举 …) takes ``anaphora_beta``.  Tuned by leaving one corpus part out.
-    context_beta: float = 1.0
+    context_beta: float = 0.5
     anaphora_beta: float = 3.0
     # A model to use instead of the shipped one (cross-validation, tests); None = the shipped one.
     model: ThemeModel | None = None
