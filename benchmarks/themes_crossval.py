@@ -127,9 +127,9 @@ def _totals(runs) -> dict[str, list[int]]:
     return totals
 
 
-def held_out_scores(taxonomy, groups: Sequence[str] | None = None, c: float = C) -> dict[str, Scores]:
-    """Accuracy per group of folds (corpus, seeds, invented, generalisation), every model trained without its test."""
-    return {group: _scores(counts) for group, counts in _totals(run_folds(taxonomy, groups, c)).items()}
+def group_scores(runs) -> dict[str, Scores]:
+    """Accuracy per group of folds (corpus, seeds, invented, generalisation) over results of :func:`run_folds`."""
+    return {group: _scores(counts) for group, counts in _totals(runs).items()}
 
 
 def read_second_annotator(path: Path = SECOND_ANNOTATOR) -> dict[str, dict]:
@@ -203,9 +203,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
         runs.append(run)
         context_results.setdefault(group, []).extend(results)
-    for group, counts in _totals(runs).items():
+    for group, scores in group_scores(runs).items():
         if group in ("corpus", "seeds"):
-            print(f"| **{group}, all** | {counts[0]} | {_cells(_scores(counts), bold=True)} |")
+            print(f"| **{group}, all** | {scores.n} | {_cells(scores, bold=True)} |")
     if args.confusion or args.errors:
         for group, results in context_results.items():
             if not results:

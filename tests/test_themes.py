@@ -419,13 +419,13 @@ def test_model_accuracy_on_held_out_sentences_gate(taxonomy):
     import themes_crossval
 
     runs = list(themes_crossval.run_folds(taxonomy, groups=("corpus", "seeds")))
-    scores = {group: themes_crossval._scores(counts) for group, counts in themes_crossval._totals(runs).items()}
+    scores = themes_crossval.group_scores(runs)
     corpus, seeds = scores["corpus"], scores["seeds"]
     assert corpus.n >= 2000 and seeds.n == 168
     assert corpus.model_context >= CORPUS_HELD_OUT_MODEL_BASELINE
     first = [run for run in runs if run[0] in {f"corpus:part{k}" for k in range(1, 5)}]
     assert len(first) == 4
-    first_parts = themes_crossval._scores(themes_crossval._totals(first)["corpus"])
+    first_parts = themes_crossval.group_scores(first)["corpus"]
     assert first_parts.model_context >= FIRST_PARTS_HELD_OUT_MODEL_BASELINE
     assert seeds.model_context >= SEED_HELD_OUT_MODEL_BASELINE
     # The reason the model ships: on text nobody tuned keywords on, it files far better than keywords.
