@@ -1,6 +1,6 @@
 """Theme accuracy on sentences the model never saw: keywords alone vs the trained model, side by side.
 
-    .venv/bin/python benchmarks/themes_crossval.py [--C 3.0] [--errors] [--confusion] [--agreement]
+    .venv/bin/python benchmarks/themes_crossval.py [--C 3.0] [--encoder-C 0.03] [--fusion 1.0] [--errors] [--confusion] [--agreement]
 
 The shipped model is trained on every labelled sentence, so scoring it on
 them (benchmarks/themes_eval.py) measures memory, not filing.  Here each
@@ -47,7 +47,7 @@ from themes_eval import (  # noqa: E402
     read_corpus,
     read_labelled,
 )
-from train_theme_model import C, train  # noqa: E402
+from train_theme_model import ENCODER_C, FUSION, C, train  # noqa: E402
 
 from briefing.themes import ThemeSettings, load_taxonomy  # noqa: E402
 
@@ -90,9 +90,9 @@ def folds(groups: Sequence[str] | None = None):
     return [fold for fold in out if groups is None or fold[1] in groups]
 
 
-def run_fold(held, training, in_context, taxonomy, c: float = C):
+def run_fold(held, training, in_context, taxonomy, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION):
     """Correct counts [n, keywords alone, model alone, keywords in context, model in context] and the model's context results."""
-    settings = ThemeSettings(model=train(_pairs(training), taxonomy, c))
+    settings = ThemeSettings(model=train(_pairs(training), taxonomy, c, encoder_c=encoder_c, fusion=fusion))
     counts = [len(held)]
     counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, KEYWORDS)[1]))
     counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, settings)[1]))
@@ -110,10 +110,12 @@ def _scores(counts: Sequence[int]) -> Scores:
     return Scores(n, *rates)
 
 
-def run_folds(taxonomy, groups: Sequence[str] | None = None, c: float = C):
+def run_folds(
+    taxonomy, groups: Sequence[str] | None = None, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION
+):
     """(fold name, group, correct counts, the model's context results) for every fold, in order."""
     for name, group, held, training, in_context in folds(groups):
-        counts, results = run_fold(held, training, in_context, taxonomy, c)
+        counts, results = run_fold(held, training, in_context, taxonomy, c, encoder_c, fusion)
         yield name, group, counts, results
 
 
@@ -185,7 +187,9 @@ def _cells(scores: Scores, bold: bool = False) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--C", type=float, default=C, help=f"inverse L2 strength (default {C})")
+    parser.add_argument("--C", type=float, default=C, help=f"words model: inverse L2 strength (default {C})")
+    parser.add_argument("--encoder-C", type=float, default=ENCODER_C, help=f"encoder head: the same (default {ENCODER_C})")
+    parser.add_argument("--fusion", type=float, default=FUSION, help=f"encoder head weight; 0 = words model alone (default {FUSION})")
     parser.add_argument("--errors", action="store_true", help="list the held-out sentences the model misfiles in context")
     parser.add_argument("--confusion", action="store_true", help="print the model's confusion table in context")
     parser.add_argument("--agreement", action="store_true", help="compare with a second annotator of the seeds")
@@ -193,12 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     taxonomy = load_taxonomy()
     order = [t.id for t in taxonomy]
-    print(f"C = {args.C}; every model below is trained without the sentences it is scored on")
+    print(f"C = {args.C}, encoder C = {args.encoder_C}, fusion = {args.fusion}; "
+          "every model below is trained without the sentences it is scored on")
     print("| held out | n | keywords alone | model alone | keywords in context | model in context |")
     print("|---|---:|---:|---:|---:|---:|")
     runs = []
     context_results: dict[str, list[Result]] = {}
-    for run in run_folds(taxonomy, c=args.C):
+    for run in run_folds(taxonomy, c=args.C, encoder_c=args.encoder_C, fusion=args.fusion):
         name, group, counts, results = run
         print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
         runs.append(run)

@@ -32,6 +32,7 @@ import json
 import re
 import sys
 import time
+from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,7 +128,8 @@ def evaluate_corpus_in_context(
         )
         points.append(Point(sentence=sentence, score=1.0, occurrences=[sentence]))
     profiles = article_profiles([p.sentence for p in points], taxonomy, settings)
-    assign(points, taxonomy, profiles=profiles, settings=settings)
+    # Every labelled point is scored, so each is filed as a shown point is (a build re-files only those).
+    assign(points, taxonomy, profiles=profiles, settings=replace(settings, encode_every_point=True))
     results = [(row.theme, point.theme or "", row.sentence, tuple(point.keywords)) for row, point in zip(rows, points)]
     return _accuracy(results), results
 
@@ -220,7 +222,8 @@ def evaluate_in_context(
         labelled.update({len(points) + i: row for i, row in labelled_at.items()})
         points += article_points
     profiles = article_profiles([p.sentence for p in points], taxonomy, settings)
-    assign(points, taxonomy, profiles=profiles, settings=settings)
+    # Every labelled point is scored, so each is filed as a shown point is (a build re-files only those).
+    assign(points, taxonomy, profiles=profiles, settings=replace(settings, encode_every_point=True))
     outcome = {labelled[i]: points[i] for i in sorted(labelled)}
     results = [(row.theme, outcome[row].theme or "", row.sentence, tuple(outcome[row].keywords)) for row in rows]
     return _accuracy(results), results

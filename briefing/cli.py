@@ -192,7 +192,9 @@ def themes(
         Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
     )
     if classify is not None:
-        theme_settings = theme_stage.ThemeSettings(classifier=settings.themes.classifier)
+        theme_settings = theme_stage.ThemeSettings(
+            classifier=settings.themes.classifier, sentence_encoder=settings.themes.sentence_encoder
+        )
         theme_stage.model_for(taxonomy, theme_settings)  # a bad classifier setting fails before any output
         for line in classify:
             sentence = line.strip()

