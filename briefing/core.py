@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefing import dedup, ingest, rank, segment, themes, tokenize, translate
+from briefing import encoder as sentence_encoder
 from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings, parse_date
 from briefing.errors import BriefingError, NothingNewError, StrictError
@@ -187,6 +188,7 @@ def build_brief(
     profiles = themes.article_profiles((s for s, _ in scored), taxonomy, theme_settings)
     themes.assign(points, taxonomy, profiles=profiles, settings=theme_settings)
     sections = themes.select_sections(points, taxonomy, theme_settings)
+    sentence_encoder.release()
 
     selected = [p for section in sections for p in section.points]
     executive = sorted(selected, key=_strength, reverse=True)[: build.executive]

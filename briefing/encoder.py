@@ -78,3 +78,12 @@ def load() -> SentenceEncoder | None:
     except (ImportError, OSError, RuntimeError) as exc:
         log.warning("sentence encoder unavailable (%s): themes are filed by the words model alone", exc)
         return None
+
+
+def release() -> None:
+    """Drop the process's encoder and its cache (the next :func:`load` loads it again).
+
+    A build needs it only while filing themes; released, its mapped weights and
+    buffers (about 40 MB) are gone before the PDF is laid out, the run's peak.
+    """
+    load.cache_clear()
