@@ -778,14 +778,17 @@ def _reads_vector(text: str, profile: Mapping[str, float] | None) -> bool:
 def _fuse(own: Mapping[str, float], head: EncoderHead, vector: numpy.ndarray) -> dict[str, float]:
     """``own * head(vector) ** fusion``, normalised: a product of experts, each sure only where it has seen such text."""
     encoded = head.probabilities(vector)
-    logits = {
+    return _normalised({
         theme: math.log(max(p, 1e-12)) + head.fusion * math.log(max(float(q), 1e-12))
         for (theme, p), q in zip(own.items(), encoded, strict=True)
-    }
+    })
+
+
+def _normalised(logits: Mapping[str, float]) -> dict[str, float]:
+    """Probabilities from log-scores (softmax; the largest is subtracted first, so nothing overflows)."""
     top = max(logits.values())
-    exps = {theme: math.exp(v - top) for theme, v in logits.items()}
-    mass = sum(exps.values())
-    return {theme: e / mass for theme, e in exps.items()}
+    mass = sum(math.exp(v - top) for v in logits.values())
+    return {theme: math.exp(v - top) / mass for theme, v in logits.items()}
 
 
 def _classify_with_model(
@@ -808,9 +811,7 @@ def _classify_with_model(
         beta = settings.anaphora_beta if is_anaphoric(text) else settings.context_beta
         prior = {theme: beta * math.log(float(profile.get(theme, 0.0)) + _EPSILON) for theme in own}
         logits = {theme: logits[theme] + prior[theme] for theme in own}
-    top = max(logits.values())
-    mass = sum(math.exp(v - top) for v in logits.values())
-    posterior = {theme: round(math.exp(v - top) / mass, 6) for theme, v in logits.items()}
+    posterior = {theme: round(p, 6) for theme, p in _normalised(logits).items()}
     order = {theme: index for index, theme in enumerate(model.themes)}
     primary = min(posterior, key=lambda theme: (-posterior[theme], order[theme]))
     _, matched = evidence(text, taxonomy)

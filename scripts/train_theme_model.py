@@ -109,11 +109,7 @@ def train(
     matrix = vectorizer.fit_transform([model_features(normalize_for_analysis(s), taxonomy) for _, s in examples])
     labels = [theme for theme, _ in examples]
     fitted = LogisticRegression(C=c, max_iter=5000).fit(matrix, labels)
-    column = {theme: list(fitted.classes_).index(theme) if theme in fitted.classes_ else None for theme in themes}
-    coefficients, intercepts = fitted.coef_, fitted.intercept_
-    if coefficients.shape[0] == 1:  # two classes: scikit-learn keeps only the second's logit, the first's is 0
-        coefficients = numpy.vstack([numpy.zeros_like(coefficients), coefficients])
-        intercepts = numpy.concatenate([[0.0], intercepts])
+    coefficients, intercepts, column = _rows_by_theme(fitted, themes)
 
     def per_theme(values) -> tuple[float, ...]:
         # A theme without training sentences gets a very low intercept: never chosen.
@@ -129,6 +125,20 @@ def train(
     return ThemeModel(themes, tuple(round(b, 4) for b in intercept), dict(sorted(weights.items())), encoder=head)
 
 
+def _rows_by_theme(fitted, themes: Sequence[str]) -> tuple[numpy.ndarray, numpy.ndarray, dict[str, int | None]]:
+    """A fitted LogisticRegression's coefficients and intercepts, one row per class, and each theme's row.
+
+    With two classes scikit-learn keeps only the second's logit; the first's is
+    0, added here.  A theme without training sentences has no row (None).
+    """
+    column = {theme: list(fitted.classes_).index(theme) if theme in fitted.classes_ else None for theme in themes}
+    coefficients, intercepts = fitted.coef_, fitted.intercept_
+    if coefficients.shape[0] == 1:
+        coefficients = numpy.vstack([numpy.zeros_like(coefficients), coefficients])
+        intercepts = numpy.concatenate([[0.0], intercepts])
+    return coefficients, intercepts, column
+
+
 def train_encoder_head(
     examples: Sequence[tuple[str, str]], themes: Sequence[str], c: float, fusion: float
 ) -> EncoderHead:
@@ -142,18 +152,14 @@ def train_encoder_head(
     mean, scale = vectors.mean(axis=0), vectors.std(axis=0)
     scale[scale == 0] = 1.0
     fitted = LogisticRegression(C=c, max_iter=5000).fit((vectors - mean) / scale, [theme for theme, _ in examples])
-    classes = list(fitted.classes_)
-    coefficients, intercepts = fitted.coef_, fitted.intercept_
-    if coefficients.shape[0] == 1:  # two classes: as in train(), the first class's logit is 0
-        coefficients = numpy.vstack([numpy.zeros_like(coefficients), coefficients])
-        intercepts = numpy.concatenate([[0.0], intercepts])
+    coefficients, intercepts, column = _rows_by_theme(fitted, themes)
     weights = numpy.zeros((len(themes), vectors.shape[1]))
     intercept = numpy.full(len(themes), -20.0)  # a theme without training sentences is never chosen
     for row, theme in enumerate(themes):
-        if theme in classes:
-            coefficient = coefficients[classes.index(theme)]
+        if column[theme] is not None:
+            coefficient = coefficients[column[theme]]
             weights[row] = coefficient / scale
-            intercept[row] = intercepts[classes.index(theme)] - float(coefficient @ (mean / scale))
+            intercept[row] = intercepts[column[theme]] - float(coefficient @ (mean / scale))
     return EncoderHead(ENCODER_ID, fusion, numpy.round(intercept, 5), numpy.round(weights, 5))
 
 
