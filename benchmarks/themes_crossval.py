@@ -40,6 +40,7 @@ from themes_eval import (  # noqa: E402
     Labelled,
     Result,
     _errors,
+    analysed,
     confusion_table,
     evaluate,
     evaluate_corpus_in_context,
@@ -56,7 +57,7 @@ SECOND_ANNOTATOR = ROOT / "tests" / "data" / "themes_second_annotator.jsonl"
 
 
 def _pairs(rows: Sequence[Labelled]) -> list[tuple[str, str]]:
-    return [(row.theme, row.sentence) for row in rows]
+    return [(row.theme, analysed(row)) for row in rows]
 
 
 class Scores(NamedTuple):

@@ -28,6 +28,7 @@ which is an article for the in-context setting.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -61,8 +62,18 @@ class Labelled(NamedTuple):
 
 
 def normalise(text: str) -> str:
-    """What Sentence.norm holds."""
+    """What Sentence.norm holds for ``text`` in an ordinary article."""
     return normalize_for_analysis(text)
+
+
+@functools.cache
+def _reads_reworded(name: str) -> bool:
+    return ingest.read_article(SEEDS / name).reworded
+
+
+def analysed(row: Labelled) -> str:
+    """What Sentence.norm holds for a labelled sentence: in a machine-reworded seed article, the usual words restored."""
+    return segment.analysis_copy(row.sentence, reworded=bool(row.article) and _reads_reworded(row.article))
 
 
 def read_labelled(path: Path = LABELLED) -> dict[str, list[Labelled]]:
@@ -116,7 +127,7 @@ def evaluate_corpus_in_context(
     for row in rows:
         position = positions.get(row.doc, 0)
         positions[row.doc] = position + 1
-        norm = normalise(row.sentence)
+        norm = analysed(row)
         sentence = Sentence(
             text=row.sentence,
             norm=norm,
@@ -141,7 +152,7 @@ def evaluate(rows: Sequence[Labelled], taxonomy, settings: ThemeSettings = Theme
     """Each sentence alone: (accuracy, [(gold, predicted, sentence, keywords)])."""
     results = []
     for row in rows:
-        result = classify(normalise(row.sentence), taxonomy, settings=settings)
+        result = classify(analysed(row), taxonomy, settings=settings)
         results.append((row.theme, result.theme, row.sentence, result.keywords))
     return _accuracy(results), results
 
@@ -169,7 +180,7 @@ def _article_points(name: str, rows: Sequence[Labelled]) -> tuple[list[Point], d
     pieces = segment.split_article(article)
     by_index: dict[int, Labelled] = {}
     for row in rows:
-        bare = _bare(normalise(row.sentence))
+        bare = _bare(analysed(row))
         index = row.position if row.position is not None and row.position < len(pieces) else -1
         if index < 0 or not _covers(bare, _bare(pieces[index].norm)):
             index = next((i for i, p in enumerate(pieces) if _covers(bare, _bare(p.norm))), -1)
@@ -186,7 +197,7 @@ def _article_points(name: str, rows: Sequence[Labelled]) -> tuple[list[Point], d
         if row is None:
             sentences.append(piece)
             continue
-        bare = _bare(normalise(row.sentence))
+        bare = _bare(analysed(row))
         last = index
         while last + 1 < len(pieces) and last + 1 not in by_index and _bare(pieces[last + 1].norm)[:12] in bare:
             last += 1
@@ -195,7 +206,7 @@ def _article_points(name: str, rows: Sequence[Labelled]) -> tuple[list[Point], d
         sentences.append(
             Sentence(
                 text=row.sentence,
-                norm=normalise(row.sentence),
+                norm=analysed(row),
                 source=piece.source,
                 paragraph=piece.paragraph,
                 position=piece.position,

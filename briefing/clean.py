@@ -45,16 +45,24 @@ _FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": 
 
 
 @functools.cache
-def _t2s() -> opencc.OpenCC:
-    # Building the converter loads its dictionaries (~50 ms): do it once.
-    # tw2sp, not t2s: Taiwan's words become the mainland's too (晶片→芯片, 輝達→英伟达, 人工智慧→人工智能),
-    # so keywords and the theme model see one vocabulary.  Simplified text passes through unchanged.
-    return opencc.OpenCC("tw2sp")
+def _converter(config: str) -> opencc.OpenCC:
+    # Building a converter loads its dictionaries (~50 ms): do it once per config.
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → simplified script and mainland wording (OpenCC tw2sp); simplified text unchanged."""
-    return _t2s().convert(text) if text else text
+    """Traditional → simplified script and mainland wording; simplified text unchanged.
+
+    Text with traditional characters goes through OpenCC's tw2sp, so Taiwan's
+    words become the mainland's too (晶片→芯片, 輝達→英伟达, 人工智慧→人工智能)
+    and keywords and the theme model see one vocabulary.  Text that plain
+    character conversion (t2s) leaves alone is already simplified and is kept
+    as written: tw2sp's phrase table would read mainland words as Taiwan's
+    (程序→进程, 文件→文档, 影片→视频), and 政策文件 is not a 文档.
+    """
+    if not text or _converter("t2s").convert(text) == text:
+        return text
+    return _converter("tw2sp").convert(text)
 
 
 def normalize_for_analysis(text: str) -> str:

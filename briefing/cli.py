@@ -127,6 +127,7 @@ def _article_json(article: Any) -> dict[str, Any]:
         "kind": article.kind,
         "chars": article.chars,
         "paragraphs": len(article.paragraphs),
+        "reworded": article.reworded,
         "problems": article.problems,
     }
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import dedup, ingest, rank, segment, themes, tokenize, translate
+from briefing import dedup, ingest, rank, reworded, segment, themes, tokenize, translate
 from briefing import encoder as sentence_encoder
 from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings, parse_date
@@ -106,7 +106,7 @@ def score_article(article: Article, settings: rank.RankSettings | None = None) -
         sentences = usable
     if not sentences:
         return []
-    title = None if article.title_derived else article.title
+    title = None if article.title_derived else reworded.usual_title(article.source)
     scores = rank.rank(sentences, title=title, settings=settings or rank.RankSettings())
     return list(zip(sentences, scores, strict=True))
 
@@ -209,7 +209,7 @@ def build_brief(
 
     cited = {source.path for point in selected for source in point.cited_sources()}
     notes += _coverage_notes(articles, cited)
-    glossary = translate.glossary_terms([p.sentence.text for p in selected])
+    glossary = translate.glossary_terms([reworded.to_translate(p.sentence) for p in selected])
 
     return Brief(
         title_zh=build.title_zh,
@@ -266,7 +266,7 @@ def _strength(point: Point) -> tuple:
 def _translate_points(translator: TranslationChain, points: list[Point]) -> None:
     if not points:
         return
-    translations = translator.translate([p.sentence.text for p in points])
+    translations = translator.translate([reworded.to_translate(p.sentence) for p in points])
     for point, translation in zip(points, translations, strict=True):
         point.english = translation
 
@@ -279,6 +279,12 @@ def _coverage_notes(articles: list[Article], cited: set[str]) -> list[str]:
     uncited = [a for a in articles if a.path not in cited]
     if uncited:
         notes.append(f"{len(uncited)} article(s) were read but contributed no point to this brief.")
+    reworded_cited = [a for a in articles if a.reworded and a.path in cited]
+    if reworded_cited:
+        notes.append(
+            f"{len(reworded_cited)} cited article(s) read as machine-reworded (synonym-swapped) copy; their points "
+            "were ranked, filed and glossed with the usual words restored, and are quoted as written."
+        )
     return notes
 
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing import clean
+from briefing import clean, reworded
 from briefing.errors import IngestError
 from briefing.formats import Block, Draft, detect_kind
 from briefing.formats.encoding import decode, looks_binary
@@ -301,6 +301,9 @@ def _assemble(draft: Draft, path: str, reference_date: dt.date | None) -> Articl
         found.title_derived = True
         found.problems.append("title derived from opening")
     found.outlet = found.outlet or meta.outlet_for_url(found.url)
+    is_reworded = reworded.detect(paragraphs)
+    if is_reworded:
+        found.problems.append("wording reads as machine-reworded (洗稿): analysed with the usual words restored")
     return Article(
         path=path,
         title=found.title,
@@ -313,6 +316,7 @@ def _assemble(draft: Draft, path: str, reference_date: dt.date | None) -> Articl
         paragraphs=paragraphs,
         kind=draft.kind,
         problems=found.problems,
+        reworded=is_reworded,
     )
 
 

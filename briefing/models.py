@@ -30,6 +30,9 @@ class Source:
     outlet: str | None = None
     author: str | None = None
     url: str | None = None
+    # Machine-reworded (洗稿) wording: the analysis copy of its sentences reads
+    # the usual words (see briefing/reworded.py); the brief says so.
+    reworded: bool = False
 
 
 @dataclass(slots=True)
@@ -50,6 +53,7 @@ class Article:
     encoding: str = "utf-8"
     kind: str = "text"  # "markdown" | "html" | "text"
     problems: list[str] = field(default_factory=list)
+    reworded: bool = False
 
     @property
     def source(self) -> Source:
@@ -62,6 +66,7 @@ class Article:
             outlet=self.outlet,
             author=self.author,
             url=self.url,
+            reworded=self.reworded,
         )
 
     @property

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from briefing import segment
+from briefing import reworded, segment
+from briefing.clean import normalize_for_analysis
 from briefing.models import Sentence, Source
 from briefing.tokenize import features
 
@@ -321,7 +322,7 @@ def _select(values: np.ndarray, cosine, k: int | None, settings: RankSettings) -
 
 
 def _norm(text: str) -> str:
-    return segment._normalizer()(text)
+    return normalize_for_analysis(text)
 
 
 def summarize_text(
@@ -333,8 +334,7 @@ def summarize_text(
 ) -> list[str]:
     """The sentences of raw ``text``, best first (``top`` of them, or all)."""
     spans = segment.split_text(text)
-    normalize = segment._normalizer()
-    source = Source(path="<text>", title=title or "", title_derived=title is None)
+    source = Source(path="<text>", title=title or "", title_derived=title is None, reworded=reworded.detect([text]))
     sentences: list[Sentence] = []
     for start, end in spans:
         sentence_text = text[start:end]
@@ -343,7 +343,7 @@ def summarize_text(
         sentences.append(
             Sentence(
                 text=sentence_text,
-                norm=normalize(sentence_text),
+                norm=segment.analysis_copy(sentence_text, reworded=source.reworded),
                 source=source,
                 paragraph=0,
                 position=len(sentences),
@@ -355,7 +355,7 @@ def summarize_text(
         return []
     feature_sets = [features(s.norm) for s in sentences]
     scores, overlap, sizes = _scores_and_overlap(
-        [s.norm for s in sentences], feature_sets, _norm(title) if title else None, settings
+        [s.norm for s in sentences], feature_sets, _norm(reworded.usual_title(source)) if title else None, settings
     )
     order = _select(scores, lambda: _cosine(overlap, sizes), top, settings)
     return [sentences[i].text for i in order]

@@ -20,6 +20,7 @@ import jinja2
 import markupsafe
 
 import briefing
+from briefing import reworded
 from briefing.errors import RenderError, UsageError
 from briefing.fsutil import atomic_writer
 from briefing.models import Brief, Point, Source
@@ -156,7 +157,7 @@ class View:
                 source=source,
                 date=_date_text(source),
                 link=_safe_link(source.url),
-                title_en=title_gist(source.title) if title_gist else None,
+                title_en=title_gist(reworded.usual_title(source)) if title_gist else None,
                 cited_by=cited.get(source.path, []),
             )
             for n, source in enumerate(brief.sources, 1)

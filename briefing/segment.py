@@ -21,9 +21,10 @@ Spans are character offsets into the text, whitespace-trimmed, so
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from briefing.clean import normalize_for_analysis
 from briefing.models import Article, Sentence
+from briefing.reworded import restore as restore_usual_words
 
 DEFAULT_MAX_CHARS = 140
 """Cap for an unterminated run (characters). News sentences run 20–80 chars;
@@ -178,23 +179,20 @@ def _has_content(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _normalizer():
-    try:
-        from briefing.clean import normalize_for_analysis
-    except ImportError:  # pragma: no cover - only while clean.py is being written
-        def normalize_for_analysis(text: str) -> str:
-            return unicodedata.normalize("NFKC", text)
-
-    return normalize_for_analysis
+def analysis_copy(text: str, *, reworded: bool = False) -> str:
+    """What ``Sentence.norm`` holds: NFKC, simplified script, and in a reworded article the usual words."""
+    norm = normalize_for_analysis(text)
+    return restore_usual_words(norm) if reworded else norm
 
 
 def split_article(article: Article, *, max_chars: int = DEFAULT_MAX_CHARS) -> list[Sentence]:
     """Every sentence of ``article`` with its source, paragraph, position and offsets.
 
     Punctuation-only fragments (a stray "——" or "）") are dropped; ``position``
-    counts the sentences kept, so it is 0..n-1 in reading order.
+    counts the sentences kept, so it is 0..n-1 in reading order.  In a
+    machine-reworded article (``article.reworded``) ``norm`` reads the usual
+    words (:func:`briefing.reworded.restore`); ``text`` stays the article's own.
     """
-    normalize = _normalizer()
     source = article.source
     sentences: list[Sentence] = []
     for paragraph_index, paragraph in enumerate(article.paragraphs):
@@ -205,7 +203,7 @@ def split_article(article: Article, *, max_chars: int = DEFAULT_MAX_CHARS) -> li
             sentences.append(
                 Sentence(
                     text=text,
-                    norm=normalize(text),
+                    norm=analysis_copy(text, reworded=article.reworded),
                     source=source,
                     paragraph=paragraph_index,
                     position=len(sentences),
@@ -216,4 +214,4 @@ def split_article(article: Article, *, max_chars: int = DEFAULT_MAX_CHARS) -> li
     return sentences
 
 
-__all__ = ["DEFAULT_MAX_CHARS", "split_article", "split_text"]
+__all__ = ["DEFAULT_MAX_CHARS", "analysis_copy", "split_article", "split_text"]

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from briefing.clean import normalize_for_analysis  # noqa: E402
-from themes_eval import read_corpus, read_labelled  # noqa: E402
+from themes_eval import analysed, read_corpus, read_labelled  # noqa: E402
 
 from briefing.encoder import ENCODER_ID  # noqa: E402
 from briefing.encoder import load as load_encoder  # noqa: E402
@@ -74,7 +74,7 @@ def read_examples(paths: Iterable[Path]) -> list[tuple[str, str]]:
     examples = []
     for path in paths:
         rows = read_corpus(path) if path.suffix == ".jsonl" else [r for rs in read_labelled(path).values() for r in rs]
-        examples += [(row.theme, row.sentence) for row in rows]
+        examples += [(row.theme, analysed(row)) for row in rows]
     return examples
 
 

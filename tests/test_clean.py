@@ -51,13 +51,18 @@ def test_to_simplified_and_analysis_copy():
     assert clean.to_simplified("輝達晶片資料") == "英伟达芯片数据"
     # ... and simplified text is left exactly as it is (资料 stays "materials").
     assert clean.to_simplified("资料显示，软体与网路") == "资料显示，软体与网路"
+    # tw2sp's phrase table reads these mainland words as Taiwan's (程序→进程, 文件→文档, 影片→视频):
+    # simplified text never goes through it.
+    assert clean.to_simplified("程序员修改应用程序，政策文件与纪录影片") == "程序员修改应用程序，政策文件与纪录影片"
+    # A traditional sentence still gets the mainland's words.
+    assert clean.to_simplified("工程師的應用程式") == "工程师的应用程序"
     assert clean.to_simplified("") == ""
     # NFKC folds width, OpenCC folds script.
     assert clean.normalize_for_analysis("監管,ＡＩ１２") == "监管,AI12"
 
 
 def test_converter_is_built_once():
-    assert clean._t2s() is clean._t2s()
+    assert clean._converter("tw2sp") is clean._converter("tw2sp")
 
 
 def test_split_flattened_at_spaces_after_sentence_ends():

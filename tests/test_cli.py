@@ -73,9 +73,10 @@ def test_articles_json_on_seeds():
     assert by_name["001"]["outlet"] == "虎嗅APP"
     assert by_name["004"]["title_derived"] is True
     assert by_name["004"]["date"] is None and by_name["004"]["date_text"] == "1月16日"
+    assert [name for name, r in sorted(by_name.items()) if r["reworded"]] == ["004"]
     for record in records:
         assert {"path", "title", "title_derived", "date", "date_text", "outlet", "author", "url", "encoding",
-                "chars", "paragraphs", "problems"} <= set(record)
+                "chars", "paragraphs", "reworded", "problems"} <= set(record)
 
 
 def test_articles_reports_skipped_files_and_strict_fails(tmp_path):
