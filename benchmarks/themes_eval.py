@@ -43,7 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from briefing import ingest, segment  # noqa: E402
-from briefing.clean import normalize_for_analysis  # noqa: E402
 from briefing.models import Point, Sentence, Source  # noqa: E402
 from briefing.themes import ThemeSettings, article_profiles, assign, classify, load_taxonomy  # noqa: E402
 
@@ -59,11 +58,6 @@ class Labelled(NamedTuple):
     position: int | None = None  # segment position of its first piece in that article
     doc: str | None = None  # corpus document id, when the sentence comes from a JSONL corpus document
     paragraph: int = 0  # its paragraph in that document
-
-
-def normalise(text: str) -> str:
-    """What Sentence.norm holds for ``text`` in an ordinary article."""
-    return normalize_for_analysis(text)
 
 
 @functools.cache
@@ -118,6 +112,16 @@ def corpus_sections(paths: Sequence[Path]) -> dict[str, list[Labelled]]:
     return {f"corpus:{path.stem}": read_corpus(path) for path in paths}
 
 
+Result = tuple[str, str, str, tuple[str, ...]]  # gold, predicted, sentence, keywords
+
+
+def _file_every_point(points: list[Point], taxonomy, settings: ThemeSettings) -> None:
+    """Profiles, then assign, as the pipeline does; every labelled point is scored, so each is
+    filed as a shown point is (a build re-files only those with the encoder)."""
+    profiles = article_profiles([p.sentence for p in points], taxonomy, settings)
+    assign(points, taxonomy, profiles=profiles, settings=replace(settings, encode_every_point=True))
+
+
 def evaluate_corpus_in_context(
     rows: Sequence[Labelled], taxonomy, settings: ThemeSettings = ThemeSettings()
 ) -> tuple[float, list[Result]]:
@@ -138,14 +142,9 @@ def evaluate_corpus_in_context(
             end=len(row.sentence),
         )
         points.append(Point(sentence=sentence, score=1.0, occurrences=[sentence]))
-    profiles = article_profiles([p.sentence for p in points], taxonomy, settings)
-    # Every labelled point is scored, so each is filed as a shown point is (a build re-files only those).
-    assign(points, taxonomy, profiles=profiles, settings=replace(settings, encode_every_point=True))
+    _file_every_point(points, taxonomy, settings)
     results = [(row.theme, point.theme or "", row.sentence, tuple(point.keywords)) for row, point in zip(rows, points)]
     return _accuracy(results), results
-
-
-Result = tuple[str, str, str, tuple[str, ...]]  # gold, predicted, sentence, keywords
 
 
 def evaluate(rows: Sequence[Labelled], taxonomy, settings: ThemeSettings = ThemeSettings()) -> tuple[float, list[Result]]:
@@ -232,9 +231,7 @@ def evaluate_in_context(
         article_points, labelled_at = _article_points(name, by_article[name])
         labelled.update({len(points) + i: row for i, row in labelled_at.items()})
         points += article_points
-    profiles = article_profiles([p.sentence for p in points], taxonomy, settings)
-    # Every labelled point is scored, so each is filed as a shown point is (a build re-files only those).
-    assign(points, taxonomy, profiles=profiles, settings=replace(settings, encode_every_point=True))
+    _file_every_point(points, taxonomy, settings)
     outcome = {labelled[i]: points[i] for i in sorted(labelled)}
     results = [(row.theme, outcome[row].theme or "", row.sentence, tuple(outcome[row].keywords)) for row in rows]
     return _accuracy(results), results

