@@ -235,8 +235,9 @@ def strip_editor_tag(paragraph: str) -> str:
 
 # --- credit lines -----------------------------------------------------------------
 
-# label → field.  "文 | 甲子光年" names the publishing account (the outlet);
-# "作者 | 田思奇" the person.  Credits that are neither are dropped.
+# label → field.  "文 | 甲子光年" names the publishing account (the outlet),
+# but "文 | 单位 职务 姓名" a person (ingest tells them apart by the space and
+# keeps the name); "作者 | 田思奇" the person.  Credits that are neither are dropped.
 CREDIT_LABELS: dict[str, str | None] = {
     "文": "outlet",
     "来源": "outlet",
@@ -252,6 +253,8 @@ CREDIT_LABELS: dict[str, str | None] = {
     "source": "outlet",
     "作者": "author",
     "撰文": "author",
+    "执笔": "author",
+    "文字": "author",
     "撰稿": "author",
     "记者": "author",
     "author": "author",

@@ -60,13 +60,14 @@ def read_corpus(
         results = [work(path) for path in paths]
 
     corpus = Corpus(articles=[], skipped=[], scored={})
-    for item, scored in results:
-        if isinstance(item, Skipped):
-            log.warning("skipped %s: %s", item.path, item.reason)
-            corpus.skipped.append(item)
-        else:
-            corpus.articles.append(item)
-            corpus.scored[item.path] = scored
+    for file_results in results:
+        for item, scored in file_results:
+            if isinstance(item, Skipped):
+                log.warning("skipped %s: %s", item.path, item.reason)
+                corpus.skipped.append(item)
+            else:
+                corpus.articles.append(item)
+                corpus.scored[item.path] = scored
     if strict and corpus.skipped:
         raise StrictError(
             f"{len(corpus.skipped)} file(s) skipped (--strict): "
@@ -75,11 +76,12 @@ def read_corpus(
     return corpus
 
 
-def _read_and_score(path: Path, *, max_bytes: int) -> tuple[Article | Skipped, list[tuple[Sentence, float]]]:
+def _read_and_score(path: Path, *, max_bytes: int) -> list[tuple[Article | Skipped, list[tuple[Sentence, float]]]]:
+    """One file's articles (a digest holds several), each with its ranked sentences."""
     item = ingest.read_one(path, max_bytes=max_bytes)
     if isinstance(item, Skipped):
-        return item, []
-    return item, score_article(item)
+        return [(item, [])]
+    return [(article, score_article(article)) for article in ingest.articles_of(item)]
 
 
 # Ranking tokenises every sentence and builds a dense sentences × sentences

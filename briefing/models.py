@@ -33,6 +33,14 @@ class Source:
     # Machine-reworded (洗稿) wording: the analysis copy of its sentences reads
     # the usual words (see briefing/reworded.py); the brief says so.
     reworded: bool = False
+    # A repost names where it first appeared: "卫夕指北 · 卫夕" (outlet · author).
+    origin: str | None = None
+    # The date was read off the URL's path, the last resort: the brief says so.
+    date_from_url: bool = False
+    # The roundup a story was split from (its title), for a digest's stories.
+    digest: str | None = None
+    # Other files (or URLs) that hold the same article: one source, every copy.
+    also: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -54,6 +62,16 @@ class Article:
     kind: str = "text"  # "markdown" | "html" | "text"
     problems: list[str] = field(default_factory=list)
     reworded: bool = False
+    origin: str | None = None
+    date_from_url: bool = False
+    digest: str | None = None
+    also: tuple[str, ...] = ()
+    # Scope: False for an article or story off the brief's subject (see
+    # briefing/scope.py); it is read and listed, never a point.
+    on_topic: bool = True
+    scope_note: str | None = None
+    # A digest is split into its stories; the digest itself is not an article.
+    stories: list[Article] = field(default_factory=list)
 
     @property
     def source(self) -> Source:
@@ -67,6 +85,10 @@ class Article:
             author=self.author,
             url=self.url,
             reworded=self.reworded,
+            origin=self.origin,
+            date_from_url=self.date_from_url,
+            digest=self.digest,
+            also=self.also,
         )
 
     @property

@@ -19,6 +19,9 @@ class Block:
     text: str
     role: str = "body"  # "body" | "heading" | "title"
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, href)
+    # Heading level: 1-6 for real headings, 7 for a paragraph that is all bold
+    # (a sub-heading by its looks); 0 for body text.
+    level: int = 0
 
 
 @dataclass(slots=True)
@@ -30,9 +33,17 @@ class Draft:
     title: str | None = None
     date: object = None  # a date/datetime, an epoch number or a string as written
     fallback_date: object = None  # used only when the text shows no date (feed save time)
+    # A bare front-matter "date": often the day an archive saved the page, so a
+    # date the page prints in its byline beats it (see ingest._settle_date).
+    archive_date: object = None
     url: str | None = None
     outlet: str | None = None
     author: str | None = None
+    # A summary the metadata carries (front-matter description, <meta
+    # description>): a first paragraph that repeats it is not article text.
+    summary: str | None = None
+    # The date only a URL carries (/2019-09-07/, /20161014/): used last.
+    url_date: object = None
     problems: list[str] = field(default_factory=list)
 
 

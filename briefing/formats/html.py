@@ -107,13 +107,16 @@ class _Collector:
         text = "".join(self.parts)
         if text.strip():
             visible = len("".join(text.split()))
+            level = 0
             if self.heading == "h1":
-                role = "title"
-            elif self.heading or (self.emphasised >= visible and visible <= 60):
-                role = "heading"  # <p><strong>subhead</strong></p>
+                role, level = "title", 1
+            elif self.heading:
+                role, level = "heading", int(self.heading[1])
+            elif self.emphasised >= visible and visible <= 60:
+                role, level = "heading", 7  # <p><strong>subhead</strong></p>
             else:
                 role = "body"
-            self.blocks.append(Block(text, role=role, links=self.links))
+            self.blocks.append(Block(text, role=role, links=self.links, level=level))
         self.parts, self.links, self.emphasised = [], [], 0
 
 
@@ -189,8 +192,61 @@ def fragment_blocks(html: str) -> list[Block]:
     return _walk(tree.body, markdown_text=False) if tree.body is not None else []
 
 
+# A whole saved page (not a feed fragment): its main text and metadata come
+# from trafilatura, a maintained extractor (boilerplate removal, comments,
+# JSON-LD, Open Graph, htmldate); the walk below is its fallback.
+_WHOLE_PAGE = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>])", re.IGNORECASE)
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(?P<url>https?://[^\s>]+)\s*-->", re.IGNORECASE)
+# Below this much text trafilatura found no article; the page is walked instead.
+_MIN_EXTRACTED_CHARS = 120
+
+
 def read(text: str) -> Draft:
     draft = Draft(kind="html")
+    if _WHOLE_PAGE.search(text[:4000]) and len(text) > 2000:
+        page = _read_whole_page(text)
+        if page is not None:
+            return page
+    return _read_walked(text, draft)
+
+
+def _read_whole_page(text: str) -> Draft | None:
+    import trafilatura  # noqa: PLC0415 - slow to import, needed for whole pages only
+
+    try:
+        document = trafilatura.bare_extraction(
+            text,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            deduplicate=False,
+        )
+    except Exception:  # noqa: BLE001 - a page trafilatura chokes on is walked instead
+        return None
+    if document is None:
+        return None
+    body = getattr(document, "text", None) or ""
+    if len(body.strip()) < _MIN_EXTRACTED_CHARS:
+        return None
+    draft = Draft(kind="html")
+    walked = Draft(kind="html")
+    _read_head(LexborHTMLParser(limit_nesting(text)[0]), walked)
+    draft.title = document.title or walked.title
+    draft.date = document.date or walked.date
+    # The raw <meta author> first: trafilatura reformats placeholders
+    # ("name, email@…") into plausible names that ingest could not refuse.
+    draft.author = walked.author or document.author
+    draft.outlet = walked.outlet or document.sitename
+    saved = _SAVED_FROM.search(text[:2000])
+    draft.url = walked.url or document.url or (saved.group("url") if saved else None)
+    draft.summary = document.description or walked.summary
+    draft.blocks = [Block(line) for line in body.split("\n") if line.strip()]
+    return draft
+
+
+def _read_walked(text: str, draft: Draft) -> Draft:
     text, flattened = limit_nesting(text)
     if flattened:
         draft.problems.append(f"markup nested deeper than {MAX_DEPTH} levels; the deeper tags were ignored")
@@ -240,3 +296,4 @@ def _read_head(tree: LexborHTMLParser, draft: Draft) -> None:
     draft.url = meta.get("og:url") or href or None
     draft.outlet = meta.get("og:site_name") or None
     draft.author = meta.get("author") or meta.get("article:author") or None
+    draft.summary = meta.get("og:description") or meta.get("description") or None

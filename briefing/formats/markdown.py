@@ -8,19 +8,20 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from briefing.formats import Block, Draft
+from briefing.formats import Block, Draft, meta
 from briefing.formats import html as html_format
 
-_FRONT_MATTER = re.compile(r"\A[ \t]*---[ \t]*\r?\n(?P<yaml>.*?)(?:\r?\n)?^[ \t]*(?:---|\.\.\.)[ \t]*$\r?\n?", re.DOTALL | re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A[ \t]*---[ \t]*\n(?P<yaml>.*?)(?:\n)?^[ \t]*(?:---|\.\.\.)[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 # Fence info strings that still mean prose, not program code.
 _PROSE_FENCES = {"", "text", "txt", "markdown", "md", "plain", "plaintext", "quote"}
 _MAX_FENCE_DEPTH = 2
 
-_TITLE_KEYS = ("title", "标题", "headline")
-_DATE_KEYS = ("date", "published", "pubdate", "publish_date", "published_at", "created", "time", "日期", "发布时间")
-_AUTHOR_KEYS = ("author", "authors", "by", "作者", "byline")
-_URL_KEYS = ("url", "link", "source_url", "original_url", "canonical", "canonical_url", "permalink", "原文链接")
-_OUTLET_KEYS = ("outlet", "publisher", "site", "site_name", "media", "publication", "来源", "source")
+# Which front-matter key holds which field: data/page_patterns.toml [front_matter].
+_KEYS = meta.front_matter_keys()
+# A metadata block in a leading HTML comment ("<!-- title: … \n date: … -->"),
+# as translation tools and some exporters write it.
+_COMMENT_META = re.compile(r"\A\s*<!--(?P<body>.*?)-->\s*", re.DOTALL)
+_KEY_VALUE = re.compile(r"^\s*(?P<key>[^:：\s][^:：]{0,20}?)\s*[:：]\s*(?P<value>.*?)\s*$")
 
 
 def _parser() -> MarkdownIt:
@@ -35,11 +36,17 @@ _MD = _parser()
 
 def read(text: str) -> Draft:
     draft = Draft(kind="markdown")
-    body = text.lstrip("\ufeff")
+    # A BOM and CRLF line ends (Windows editors) must not hide the front matter.
+    body = text.lstrip("\ufeff").replace("\r\n", "\n")
     match = _FRONT_MATTER.match(body)
     if match:
         body = body[match.end() :]
         _read_front_matter(match.group("yaml"), draft)
+    elif comment := _COMMENT_META.match(body):
+        fields = _comment_fields(comment.group("body"))
+        if fields:
+            body = body[comment.end() :]
+            _apply_fields(fields, draft)
     elif body.lstrip().startswith("---"):
         lines = body.lstrip().splitlines()
         if len(lines) > 1 and re.match(r"^\s*\w[\w-]*\s*:", lines[1]):
@@ -60,10 +67,25 @@ def _read_front_matter(source: str, draft: Draft) -> None:
     if not isinstance(data, dict):
         draft.problems.append("broken front matter: not a key: value mapping")
         return
-    fields = {str(k).strip().lower(): v for k, v in data.items() if isinstance(k, str | int | float)}
+    _apply_fields({str(k).strip().lower(): v for k, v in data.items() if isinstance(k, str | int | float)}, draft)
 
-    def first(keys: tuple[str, ...]) -> object:
-        for key in keys:
+
+def _comment_fields(source: str) -> dict[str, object]:
+    """``key: value`` lines of a metadata comment; a comment of anything else gives {}."""
+    fields: dict[str, object] = {}
+    for line in source.splitlines():
+        if not line.strip():
+            continue
+        match = _KEY_VALUE.match(line)
+        if match is None:
+            return {}  # prose in a comment: not a metadata block
+        fields.setdefault(match.group("key").strip().lower(), match.group("value").strip().strip("\"'"))
+    return fields if any(key in fields for keys in _KEYS.values() for key in keys) else {}
+
+
+def _apply_fields(fields: dict[str, object], draft: Draft) -> None:
+    def first(name: str) -> object:
+        for key in _KEYS[name]:
             value = fields.get(key)
             if isinstance(value, list):
                 value = next((v for v in value if isinstance(v, str | int | float) and str(v).strip()), None)
@@ -71,15 +93,21 @@ def _read_front_matter(source: str, draft: Draft) -> None:
                 return value
         return None
 
-    title = first(_TITLE_KEYS)
+    title = first("title")
     draft.title = str(title).strip() if title is not None else None
-    draft.date = first(_DATE_KEYS)
-    author = first(_AUTHOR_KEYS)
+    published, dated = first("published"), first("date")
+    # "published" keys say what they mean; a bare "date" is often the day an
+    # archive saved the page, so a date the page prints beats it (ingest).
+    draft.date = published if published is not None else None
+    draft.archive_date = dated if published is None else None
+    author = first("author")
     draft.author = str(author).strip()[:100] if author is not None else None
-    url = first(_URL_KEYS)
+    summary = first("summary")
+    draft.summary = str(summary).strip() if summary is not None else None
+    url = first("url")
     if url is not None and _looks_like_url(str(url)):
         draft.url = str(url).strip()
-    outlet = first(_OUTLET_KEYS)
+    outlet = first("outlet")
     if outlet is not None:
         outlet = str(outlet).strip()
         if _looks_like_url(outlet):
@@ -95,16 +123,21 @@ def _looks_like_url(value: str) -> bool:
 def blocks(text: str, depth: int = 0) -> list[Block]:
     """Markdown → text blocks: markers, images and code markup removed."""
     out: list[Block] = []
-    heading = False
+    level = 0
     for token in _MD.parse(text):
         if token.type == "heading_open":
-            heading = True
+            level = int(token.tag[1:]) if token.tag[1:].isdigit() else 6
         elif token.type == "heading_close":
-            heading = False
+            level = 0
         elif token.type == "inline":
             text_part, links = _inline_text(token.children or [])
             if text_part.strip():
-                out.append(Block(text_part, role="heading" if heading else "body", links=links))
+                if level:
+                    out.append(Block(text_part, role="heading", links=links, level=level))
+                elif _all_bold(token.children or [], text_part):
+                    out.append(Block(text_part, role="heading", links=links, level=7))
+                else:
+                    out.append(Block(text_part, role="body", links=links))
         elif token.type == "fence":
             info = (token.info or "").strip().split(" ")[0].lower()
             if info in _PROSE_FENCES and depth < _MAX_FENCE_DEPTH:
@@ -114,6 +147,23 @@ def blocks(text: str, depth: int = 0) -> list[Block]:
         elif token.type == "html_block":
             out.extend(html_format.fragment_blocks(token.content))
     return out
+
+
+def _all_bold(children: list[Token], text: str) -> bool:
+    """A short paragraph entirely in bold: a sub-heading by its looks ("**一、背景**")."""
+    if len(text.strip()) > 60 or not children:
+        return False
+    depth, bold_chars, seen = 0, 0, 0
+    for child in children:
+        if child.type == "strong_open":
+            depth += 1
+        elif child.type == "strong_close":
+            depth -= 1
+        elif child.type in ("text", "code_inline"):
+            visible = len("".join(child.content.split()))
+            seen += visible
+            bold_chars += visible if depth > 0 else 0
+    return seen > 0 and bold_chars == seen
 
 
 def _inline_text(children: list[Token]) -> tuple[str, list[tuple[str, str]]]:

@@ -200,3 +200,89 @@ def outlet_for_url(url: str | None) -> str | None:
         if best is None or len(key) > best[0]:
             best = (len(key), name)
     return best[1] if best else None
+
+
+# --- conventions from data/page_patterns.toml ---------------------------------------
+
+
+@functools.cache
+def _page_conventions() -> dict:
+    return tomllib.loads((resources.files("briefing") / "data" / "page_patterns.toml").read_text(encoding="utf-8"))
+
+
+def front_matter_keys() -> dict[str, tuple[str, ...]]:
+    """Field name → the front-matter keys that hold it, in order of preference."""
+    return {name: tuple(k.lower() for k in keys) for name, keys in _page_conventions()["front_matter"].items()}
+
+
+@functools.cache
+def platform_names() -> frozenset[str]:
+    return frozenset(n.lower() for n in _page_conventions()["platforms"]["names"])
+
+
+def is_platform(name: str | None) -> bool:
+    """True for "微信公众号", "知乎" …: a place many publishers post on, not an outlet."""
+    return bool(name) and name.strip().strip("()（）").lower() in platform_names()
+
+
+# A site name with its slogan: "奇客Solidot–传递最新科技情报", "unSafe.sh - 不安全",
+# "安全客-有思想的安全新媒体", "新闻中心_新浪网".
+_OUTLET_SLOGAN = re.compile(r"^(?P<name>.{2,30}?)\s*(?:\s[-|｜_·]\s|[–—|｜_]|(?<=[\u4e00-\u9fffA-Za-z])-(?=[\u4e00-\u9fff]))\s*(?P<slogan>.{2,})$")
+
+
+def outlet_name(value: str | None) -> str | None:
+    """An outlet as people name it: a site's slogan after a dash goes."""
+    if not value:
+        return None
+    value = re.sub(r"\s*(版权所有|all rights reserved\.?|©.*)$", "", " ".join(value.split()), flags=re.IGNORECASE)
+    match = _OUTLET_SLOGAN.match(value)
+    return match.group("name").strip() if match else value
+
+
+# Dates that only a URL carries: /2019-09-07/, /2019_09_07_, /20161014/, /2019/0615/, /2019-12/10/.
+_URL_DATES = (
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-_/](?P<m>\d{1,2})[-_/](?P<d>\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)/(?P<d>[0-3]\d)(?!\d)"),
+)
+
+
+def date_from_url(url: str | None) -> DateFound | None:
+    """The date a URL's path spells, if any (used last, and marked as such)."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    for pattern in _URL_DATES:
+        match = pattern.search(path)
+        if match:
+            date = _make_date(int(match.group("y")), int(match.group("m")), int(match.group("d")))
+            if date:
+                return DateFound(date, match.group(0))
+    return None
+
+
+# A byline that prints the publication time: "Wilson (42865)发表于 2024年05月06日 23时48分",
+# "发布时间：2019-09-07 04:04", "2019年09月07日 04:04 北京日报".
+_BYLINE_DATE = re.compile(
+    r"(?:(?P<who>[^\s()（）]{1,30})\s*(?:[(（]\d+[)）])?\s*)?(?:发表于|发布于|发布时间|发表时间|更新时间|时间)\s*[:：]?\s*"
+    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
+)
+
+
+def byline_date(text: str) -> tuple[DateFound, str | None] | None:
+    """(date, who) from a short byline that prints a publication time, else None."""
+    if len(text) > 160:
+        return None
+    match = _BYLINE_DATE.search(text)
+    if not match:
+        return None
+    found = parse_date(match.group("date"))
+    if found is None or found.date is None:
+        return None
+    who = (match.group("who") or "").strip()
+    who = re.sub(r"(发布|发表|更新|最后|刊发)+$", "", who)
+    return found, (who if who and not who.isdigit() else None)

@@ -1,0 +1,273 @@
+"""Body extraction: which lines of a document are the article's own text.
+
+A format reader (:mod:`briefing.formats`) turns a file into lines with a role
+(title, heading, body) and their links.  Real files carry much more than the
+article: repeated titles, account names, the platform's interface, follow
+blurbs, promotions, related-reading lists, site navigation, comment threads,
+AI-written summaries before the text, photo credits.  This stage keeps the
+article's prose and gives every other line a reason, so a user can see why
+(``briefing articles --explain FILE``).
+
+Three kinds of rule, in this order:
+
+1. **Sections** (``[summary]`` in ``data/page_patterns.toml``): a summary a
+   tool or an editor wrote before the text is dropped up to the ``正文``
+   heading or the next heading of its level.
+2. **The tail** (``[tail]``): from a related-reading, comment or interface
+   marker on, the rest of the page goes.
+3. **Lines**: site and platform patterns (``[chrome]``); headings (kept aside
+   for digests, never points); lines that are mostly links (navigation);
+   and fragments, short lines with no sentence end (labels, captions,
+   menus, bylines, column-prefixed headlines).
+
+The conventions are data; the code only knows these generic shapes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+
+# A prose line ends a sentence somewhere or is long enough to be one;
+# shorter lines without any sentence end are labels, menus and captions.
+PROSE_MIN_CHARS = 40
+_SENTENCE_END = re.compile(r"[。！？!?；;…]|\.{3}|[^\W\d_]{2,}\.(?:\s|$)")
+# Share of a line's characters inside links above which it is navigation.
+LINK_DENSITY = 0.6
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of a document as a reader saw it (display-normalised)."""
+
+    text: str
+    role: str = "body"  # "body" | "heading" | "title"
+    links: list[tuple[str, str]] = field(default_factory=list)
+    level: int = 0  # heading level (1-6) when role is heading/title, else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """A line that is not the article's text, and why."""
+
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Piece:
+    """A line in document order with the decision taken on it."""
+
+    line: Line
+    reason: str | None = None  # None: article text
+
+    @property
+    def kept(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    summary_headings: tuple[re.Pattern[str], ...]
+    body_headings: tuple[re.Pattern[str], ...]
+    tail_always: tuple[re.Pattern[str], ...]
+    tail_late: tuple[re.Pattern[str], ...]
+    chrome: tuple[tuple[str, re.Pattern[str]], ...]
+    credit_prefix: tuple[re.Pattern[str], ...]
+    digest_titles: tuple[re.Pattern[str], ...]
+    digest_min_stories: int
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+@functools.cache
+def patterns() -> Patterns:
+    """The shipped conventions (``briefing/data/page_patterns.toml``), compiled once."""
+    data = tomllib.loads(resources.files("briefing.data").joinpath("page_patterns.toml").read_text("utf-8"))
+    return Patterns(
+        summary_headings=_compile(data["summary"]["headings"]),
+        body_headings=_compile(data["summary"]["body_headings"]),
+        tail_always=_compile(data["tail"]["always"]),
+        tail_late=_compile(data["tail"]["late"]),
+        chrome=tuple((reason, p) for reason, pats in data["chrome"].items() for p in _compile(pats)),
+        credit_prefix=_compile(data["credit_prefix"]["patterns"]),
+        digest_titles=_compile(data["digest"]["titles"]),
+        digest_min_stories=int(data["digest"]["min_stories"]),
+    )
+
+
+# --- single-line tests -----------------------------------------------------------------
+
+
+def chrome_reason(text: str) -> str | None:
+    """The reason a line is page chrome by the site/platform patterns, else None."""
+    stripped = text.strip()
+    if not any(ch.isalnum() for ch in stripped):
+        return "rule or punctuation"
+    for reason, pattern in patterns().chrome:
+        if pattern.search(stripped):
+            return reason
+    return None
+
+
+def is_tail_marker(text: str, *, late: bool) -> bool:
+    stripped = text.strip()
+    if any(p.search(stripped) for p in patterns().tail_always):
+        return True
+    return late and any(p.search(stripped) for p in patterns().tail_late)
+
+
+def is_prose(text: str) -> bool:
+    """A line that can be a sentence of an article (not a label, menu or caption)."""
+    stripped = text.strip()
+    if len(stripped) >= PROSE_MIN_CHARS and " " not in stripped[:PROSE_MIN_CHARS].strip():
+        return True
+    return bool(_SENTENCE_END.search(stripped)) and sum(ch.isalnum() for ch in stripped) >= 2
+
+
+def link_share(line: Line) -> float:
+    if not line.links:
+        return 0.0
+    linked = sum(len(text) for text, _ in line.links if text)
+    return min(1.0, linked / max(1, len(line.text.strip())))
+
+
+def strip_credit_prefix(text: str) -> str:
+    """A paragraph without a photo credit that opens it ("图片来源：彭博 美国商务部…")."""
+    for pattern in patterns().credit_prefix:
+        match = pattern.match(text)
+        if match and match.end() < len(text):
+            rest = text[match.end() :].strip()
+            # Keep the cut only when real text follows, never a bare name.
+            if is_prose(rest):
+                return rest
+    return text
+
+
+# --- the document -------------------------------------------------------------------------
+
+
+def extract(lines: list[Line], *, title: str | None = None) -> list[Piece]:
+    """Every line with its decision: ``reason`` None for the article's text."""
+    pieces = [Piece(line) for line in lines]
+    _drop_summaries(pieces)
+    _drop_tail(pieces)
+    title_key = _key(title) if title else None
+    for piece in pieces:
+        if piece.reason is not None:
+            continue
+        line = piece.line
+        line.text = strip_credit_prefix(line.text)
+        if title_key and _key(line.text) == title_key:
+            piece.reason = "title"
+        elif line.role in ("heading", "title"):
+            piece.reason = "heading"
+        elif (reason := chrome_reason(line.text)) is not None:
+            piece.reason = reason
+        elif link_share(line) >= LINK_DENSITY:
+            piece.reason = "links (navigation or reading list)"
+        elif _bare_url(line.text):
+            piece.reason = "source link"
+        elif not is_prose(line.text):
+            piece.reason = "fragment (label, byline, caption or menu)"
+    return pieces
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum()).lower()
+
+
+_URL_ONLY = re.compile(r"^\s*(?:[<(（\[]?\s*)?(?:https?://|www\.)\S+\s*[>)）\]]?\s*$", re.IGNORECASE)
+
+
+def _bare_url(text: str) -> bool:
+    return bool(_URL_ONLY.match(text))
+
+
+def _drop_summaries(pieces: list[Piece]) -> None:
+    rules = patterns()
+    open_level: int | None = None
+    for piece in pieces:
+        line = piece.line
+        heading = line.role in ("heading", "title")
+        text = line.text.strip()
+        if open_level is not None:
+            if heading and any(p.search(text) for p in rules.body_headings):
+                piece.reason = "heading"
+                open_level = None
+                continue
+            if heading and line.level and line.level <= open_level:
+                open_level = None  # the next section of the article
+            else:
+                piece.reason = "summary written before the text"
+                continue
+        if heading and any(p.search(text) for p in rules.summary_headings):
+            piece.reason = "summary written before the text"
+            open_level = line.level or 6
+
+
+def _drop_tail(pieces: list[Piece]) -> None:
+    total = len(pieces)
+    started = False
+    for index, piece in enumerate(pieces):
+        if piece.reason is None and is_prose(piece.line.text):
+            started = True
+        if not started:
+            continue
+        if is_tail_marker(piece.line.text, late=index >= total * 0.6):
+            for rest in pieces[index:]:
+                rest.reason = rest.reason or "after the text (related reading, comments, interface)"
+            return
+
+
+# --- digests ------------------------------------------------------------------------------
+
+
+def is_digest_title(title: str | None) -> bool:
+    if not title:
+        return False
+    if any(p.search(title) for p in patterns().digest_titles):
+        return True
+    # Several headlines in one title: "A；B；C | 极客早知道".
+    return title.count("；") + title.count(";") >= 2
+
+
+def split_stories(pieces: list[Piece]) -> list[tuple[str, list[Piece]]]:
+    """A digest's stories: (heading, pieces with text of its own), in order.
+
+    A heading opens a story; a heading with no kept text before the next is a
+    section label ("一、政策研究") and opens none.  Text before the first
+    story heading (the digest's own lead) belongs to no story.
+    """
+    stories: list[tuple[str, list[Piece]]] = []
+    current: tuple[str, list[Piece]] | None = None
+    for piece in pieces:
+        line = piece.line
+        if line.role in ("heading", "title") and piece.reason in ("heading", "title"):
+            if current is not None and any(p.kept for p in current[1]):
+                stories.append(current)
+            current = (line.text.strip(), [])
+        elif current is not None:
+            current[1].append(piece)
+    if current is not None and any(p.kept for p in current[1]):
+        stories.append(current)
+    return stories
+
+
+__all__ = [
+    "Dropped",
+    "Line",
+    "Piece",
+    "chrome_reason",
+    "extract",
+    "is_digest_title",
+    "is_prose",
+    "patterns",
+    "split_stories",
+    "strip_credit_prefix",
+]
