@@ -127,7 +127,11 @@ def body_text(path: Path, lines: set[int]) -> str:
 def _file_records(corpus: Path) -> dict[str, list[Article | Skipped]]:
     """Every record ingest makes of each corpus file (a digest makes several)."""
     records: dict[str, list[Article | Skipped]] = {}
+    from briefing import scope
+
     for item in ingest.read_sources([corpus / "articles"]):
+        if isinstance(item, Article):
+            scope.check(item)
         key = str(Path(item.path.split("#", 1)[0]).relative_to(corpus))
         records.setdefault(key, []).append(item)
     return records
@@ -175,9 +179,14 @@ def scope_scores(corpus: Path, records, marks: dict[str, BodyMark]) -> dict[str,
         if not mark.stories:
             continue
         items = [i for i in records.get(file, []) if isinstance(i, Article)]
-        for index, (_, on_topic) in enumerate(mark.stories):
-            story = next((i for i in items if i.path.endswith(f"#{index + 1}")), None)
-            pairs_story.append((on_topic, bool(story is not None and getattr(story, "on_topic", True))))
+        story_texts = [body_text(corpus / file, lines) for lines, _ in mark.stories]
+        for text, (_, on_topic) in zip(story_texts, mark.stories):
+            # The story ingest made of these lines: the one whose opening is in them.
+            story = next(
+                (i for i in items if "#" in i.path and i.paragraphs and _content(i.paragraphs[0])[:30] in text),
+                None,
+            )
+            pairs_story.append((on_topic, bool(story is not None and story.on_topic)))
     return {"files": _precision_recall(pairs_file), "digest stories": _precision_recall(pairs_story)}
 
 

@@ -82,14 +82,25 @@ def cli() -> None:
 @click.argument("sources", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line per article (and per skipped file).")
 @click.option("--strict", is_flag=True, default=None, help="Exit non-zero if any file was skipped.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show, line by line, what was kept as article text and why everything else was dropped.",
+)
 @_config_option
-def articles(sources: tuple[str, ...], as_json: bool, strict: bool | None, config_path: str | None) -> None:
+def articles(
+    sources: tuple[str, ...], as_json: bool, strict: bool | None, explain: bool, config_path: str | None
+) -> None:
     """List the articles read from SOURCES (files, folders or globs; default: seeds/)."""
-    from briefing import ingest
+    from briefing import ingest, scope
     from briefing.models import Skipped
 
     _setup_logging(quiet=as_json)
     settings = load_settings(config_path, overrides={"build": {"strict": strict}})
+    if explain:
+        for path in ingest.iter_source_files(sources or settings.build.sources):
+            click.echo(ingest.explain(path, max_bytes=settings.build.max_bytes))
+        return
     skipped = 0
     for item in ingest.read_sources(sources or settings.build.sources, max_bytes=settings.build.max_bytes):
         if isinstance(item, Skipped):
@@ -99,6 +110,7 @@ def articles(sources: tuple[str, ...], as_json: bool, strict: bool | None, confi
             else:
                 click.echo(f"skipped {item.path}: {item.reason}", err=True)
             continue
+        scope.check(item)
         if as_json:
             click.echo(json.dumps(_article_json(item), ensure_ascii=False))
         else:
@@ -128,6 +140,12 @@ def _article_json(article: Any) -> dict[str, Any]:
         "chars": article.chars,
         "paragraphs": len(article.paragraphs),
         "reworded": article.reworded,
+        "origin": article.origin,
+        "date_from_url": article.date_from_url,
+        "digest": article.digest,
+        "also": list(article.also),
+        "on_topic": article.on_topic,
+        "scope": article.scope_note,
         "problems": article.problems,
     }
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import dedup, ingest, rank, reworded, segment, themes, tokenize, translate
+from briefing import dedup, ingest, rank, reworded, scope, segment, themes, tokenize, translate
 from briefing import encoder as sentence_encoder
 from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings, parse_date
@@ -81,7 +81,12 @@ def _read_and_score(path: Path, *, max_bytes: int) -> list[tuple[Article | Skipp
     item = ingest.read_one(path, max_bytes=max_bytes)
     if isinstance(item, Skipped):
         return [(item, [])]
-    return [(article, score_article(article)) for article in ingest.articles_of(item)]
+    results = []
+    for article in ingest.articles_of(item):
+        scored = score_article(article)
+        scope.apply(article, [sentence for sentence, _ in scored])
+        results.append((article, scored))
+    return results
 
 
 # Ranking tokenises every sentence and builds a dense sentences × sentences
@@ -169,8 +174,11 @@ def build_brief(
         require_date=build.require_date,
     )
     articles.sort(key=lambda a: _article_order(a.source))
+    # The same article in several files (encodings, scripts, reposts) is one source.
+    articles = dedup.merge_articles(articles)
 
-    scored = [pair for article in articles for pair in corpus.scored[article.path]]
+    # Off-topic articles (and digest stories) are read and listed, never points.
+    scored = [pair for article in articles if article.on_topic for pair in corpus.scored[article.path]]
     points = dedup.merge_points(scored)
     if published is not None:
         before = len(points)
@@ -273,12 +281,21 @@ def _translate_points(translator: TranslationChain, points: list[Point]) -> None
         point.english = translation
 
 
+# Off-topic articles named in the coverage note; the rest are counted.
+OFF_TOPIC_LISTED = 8
+
+
 def _coverage_notes(articles: list[Article], cited: set[str]) -> list[str]:
     notes = []
     undated = [a for a in articles if a.date is None]
     if undated:
         notes.append(f"{len(undated)} article(s) carry no full date and are listed after the dated ones.")
-    uncited = [a for a in articles if a.path not in cited]
+    off_topic = [a for a in articles if not a.on_topic]
+    if off_topic:
+        shown = "; ".join(a.title for a in off_topic[:OFF_TOPIC_LISTED])
+        more = f"; and {len(off_topic) - OFF_TOPIC_LISTED} more" if len(off_topic) > OFF_TOPIC_LISTED else ""
+        notes.append(f"{len(off_topic)} off-topic article(s) or digest stories left out: {shown}{more}.")
+    uncited = [a for a in articles if a.path not in cited and a.on_topic]
     if uncited:
         notes.append(f"{len(uncited)} article(s) were read but contributed no point to this brief.")
     reworded_cited = [a for a in articles if a.reworded and a.path in cited]

@@ -32,7 +32,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from briefing.models import Point, Sentence
+from briefing import clean
+from briefing.models import Article, Point, Sentence
 
 DEFAULT_THRESHOLD = 0.6
 """Jaccard similarity of character 3-shingle sets at which two sentences merge.
@@ -220,3 +221,41 @@ def merge_points(
 
 
 __all__ = ["DEFAULT_THRESHOLD", "merge_points", "near_duplicate_groups", "signatures"]
+
+
+# --- the same article in several files ---------------------------------------------
+
+# Two files are one article when their bodies (simplified, letters and digits
+# only) share this much: a repost with a different header or footer still
+# matches, two stories on the same event do not (measured on shared/corpus:
+# no two different articles there come above 0.3).
+ARTICLE_THRESHOLD = 0.8
+# The body's opening is what is compared: enough to tell articles apart, and
+# a truncated copy (crawlers cut at ~8,000 characters) still matches.
+ARTICLE_KEY_CHARS = 3000
+
+
+def article_key(paragraphs: list[str]) -> str:
+    text = clean.normalize_for_analysis("".join(paragraphs))
+    return "".join(ch for ch in text if ch.isalnum()).lower()[:ARTICLE_KEY_CHARS]
+
+
+def merge_articles(articles: list[Article]) -> list[Article]:
+    """One article per group of copies (other encodings, scripts, reposts).
+
+    The first copy in the list (the caller's order) stands for the group; its
+    ``also`` lists every other copy's file and URL, and it takes a field the
+    others fill and it lacks (a date, an outlet).  Order is kept.
+    """
+    groups = near_duplicate_groups([article_key(a.paragraphs) for a in articles], threshold=ARTICLE_THRESHOLD)
+    kept: dict[int, Article] = {}
+    for article, group in zip(articles, groups):
+        head = kept.setdefault(group, article)
+        if head is article:
+            continue
+        copies = [article.path] + ([article.url] if article.url and article.url != head.url else [])
+        head.also = tuple(dict.fromkeys([*head.also, *copies]))
+        for name in ("date", "date_text", "outlet", "author", "url", "origin"):
+            if getattr(head, name) is None and getattr(article, name) is not None:
+                setattr(head, name, getattr(article, name))
+    return [article for article, group in zip(articles, groups, strict=True) if kept[group] is article]

@@ -175,7 +175,22 @@ def extract(lines: list[Line], *, title: str | None = None) -> list[Piece]:
             piece.reason = "source link"
         elif not is_prose(line.text):
             piece.reason = "fragment (label, byline, caption or menu)"
+        elif title_key and len(key := _key(_TRAILING_LABEL.sub("", line.text))) >= 8 and key in title_key:
+            piece.reason = "title"
+    _drop_pull_quotes(pieces)
     return pieces
+
+
+_TRAILING_LABEL = re.compile(r"\s*(最后更新|更新时间|发布时间|来源|编辑)\s*[:：]?\s*$")
+
+
+def _drop_pull_quotes(pieces: list[Piece]) -> None:
+    """A line the text repeats later (a pull quote, a standfirst) is dropped where it is shown first."""
+    kept = [p for p in pieces if p.kept]
+    keys = [_key(p.line.text) for p in kept]
+    for index, (piece, key) in enumerate(zip(kept, keys)):
+        if len(key) >= 12 and any(key in later for later in keys[index + 1 :]):
+            piece.reason = "pull quote (repeated in the text)"
 
 
 def _key(text: str) -> str:

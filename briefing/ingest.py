@@ -162,6 +162,12 @@ def read_article(
 ) -> Article:
     """Read and parse one file; raises IngestError naming the problem."""
     name = str(path)
+    return parse_article(_read_bytes(name, max_bytes), name, reference_date=reference_date)
+
+
+def _read_bytes(name: str, max_bytes: int) -> bytes:
+    """A regular file's bytes, at most ``max_bytes``; IngestError otherwise."""
+    path = name
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -184,7 +190,7 @@ def read_article(
             os.close(fd)
     if len(data) > max_bytes:
         raise IngestError(name, f"file too large (over the {max_bytes:,}-byte limit)")
-    return parse_article(data, name, reference_date=reference_date)
+    return data
 
 
 def _check_file(name: str, info: os.stat_result, max_bytes: int) -> None:
@@ -248,6 +254,39 @@ def read_document(data: bytes, path: str, *, reference_date: dt.date | None = No
         article.encoding = encoding
         article.problems[:0] = problems
     return reading
+
+
+def explain(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A report of how ``path`` was read: its metadata, every line kept as
+    article text (``+``) and every line dropped with the reason (``-``), and
+    for a digest its stories and whether each is on topic."""
+    from briefing import scope  # noqa: PLC0415 - scope loads the theme model
+
+    name = str(path)
+    try:
+        data = _read_bytes(name, max_bytes)
+        reading = read_document(data, name)
+    except IngestError as exc:
+        return f"{exc.path}: skipped: {exc.reason}"
+    article = reading.article
+    lines = [name]
+    for label, value in (
+        ("title", article.title + (" (derived)" if article.title_derived else "")),
+        ("date", (article.date_text or "") + (" (from the URL)" if article.date_from_url else "")),
+        ("outlet", article.outlet), ("author", article.author), ("origin", article.origin), ("url", article.url),
+    ):  # fmt: skip
+        lines.append(f"  {label:7} {value or '-'}")
+    for problem in article.problems:
+        lines.append(f"  problem {problem}")
+    for piece in reading.pieces:
+        mark = "+" if piece.kept else "-"
+        reason = "" if piece.kept else f"  [{piece.reason}]"
+        lines.append(f"  {mark} {piece.line.text[:100]}{reason}")
+    for story in articles_of(article):
+        verdict = scope.check(story)
+        label = f"story {story.path.rsplit('#', 1)[-1]}: {story.title}" if story.digest else "scope"
+        lines.append(f"  {label}: {verdict.note}")
+    return "\n".join(lines)
 
 
 def articles_of(article: Article) -> list[Article]:
@@ -370,6 +409,9 @@ def _stories(digest: Article, pieces: list[extract.Piece]) -> list[Article]:
     stories = extract.split_stories(pieces)
     if len(stories) < extract.patterns().digest_min_stories:
         return []
+    # A heading that repeats the digest's title opens its lead, not a story.
+    title_key = _name_key(digest.title)
+    stories = [(h, p) for h, p in stories if _name_key(h) != title_key]
     out = []
     for number, (heading, story_pieces) in enumerate(stories, 1):
         paragraphs = [p.line.text for p in story_pieces if p.kept and clean.has_text(p.line.text)]

@@ -228,7 +228,14 @@ class Brief:
 
     @property
     def outlets(self) -> list[str]:
-        return sorted({a.outlet for a in self.articles if a.outlet})
+        # One outlet in simplified and in traditional characters is one outlet.
+        from briefing.clean import to_simplified  # noqa: PLC0415 - models stays import-light
+
+        names: dict[str, str] = {}
+        for article in self.articles:
+            if article.outlet:
+                names.setdefault(to_simplified(article.outlet), article.outlet)
+        return sorted(names.values())
 
     @property
     def points(self) -> list[Point]:

@@ -57,6 +57,8 @@ _MARKDOWN_SIGNAL = re.compile(
     r"^(?:#{1,6}\s|>\s|```|~~~|[-*+]\s|\d+\.\s|={3,}\s*$|-{3,}\s*$)|\*\*[^*\n]+\*\*|\]\((?:https?://|/)",
     re.MULTILINE,
 )
+# A leading "<!-- title: … -->" block of key: value lines (exporters, translation tools).
+_METADATA_COMMENT = re.compile(r"\A<!--\s*\n(?:[ \t]*[^:：\n<>]{1,20}[:：][^\n]*\n|[ \t]*\n)+[ \t]*-->")
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".xml", ".rss"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 
@@ -64,7 +66,7 @@ MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 def detect_kind(text: str, suffix: str = "") -> str:
     """"markdown", "html" or "text", from the content first and the suffix second."""
     head = text.lstrip("\ufeff \t\r\n")
-    if _FRONT_MATTER.match(head):
+    if _FRONT_MATTER.match(head) or _METADATA_COMMENT.match(head):
         return "markdown"
     sample = head[:20000]
     tags = len(_HTML_TAG.findall(sample))

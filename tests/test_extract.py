@@ -1,0 +1,169 @@
+"""Body extraction and metadata on real-world file conventions (own fixtures, tests/fixtures/real/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing import dedup, extract, ingest, scope
+from briefing.cli import cli
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+def read(name: str):
+    return ingest.read_article(REAL / name)
+
+
+def test_wechat_dump_keeps_only_the_article_text():
+    article = read("wechat_dump.md")
+    assert article.paragraphs == [
+        "美国商务部本周发布新规，进一步限制先进芯片对华出口。",
+        "分析人士认为，新规将加快国内厂商的替代进程，但短期内供应仍然紧张。",
+        # The photo credit opening the paragraph goes; the text stays.
+        "业内人士表示，国产芯片在推理场景已经具备一定竞争力。",
+    ]
+    assert article.title == "观察 | 美方收紧芯片出口，国内厂商加快替代"
+    assert article.outlet == "示例科技观察"  # who published this file
+    assert article.origin == "前沿芯闻 · 李四"  # where the repost first appeared
+    assert article.author == "李四"
+    assert article.date == dt.date(2025, 3, 2)
+
+
+def test_ai_summary_before_the_text_and_chinese_keys():
+    article = read("blog_summary.md")
+    assert article.paragraphs == [
+        "今年以来，中国团队密集发布开源大模型，美国公司则加大闭源投入。",
+        "双方在算力、数据和人才上的竞争仍在加剧。",
+    ]
+    assert article.date == dt.date(2025, 2, 20)
+    assert article.author == "示例作者"
+    assert article.url == "https://example.org/post/1"
+    assert article.outlet == "示例作者（微信公众号）"  # the platform is not the outlet
+
+
+def test_front_matter_after_a_bom_with_crlf_line_ends():
+    article = read("bom_crlf.md")
+    assert (article.title, article.date, article.author) == ("跨平台保存的文章", dt.date(2024, 6, 1), "张三")
+    assert article.paragraphs == ["美国与中国的官员本周就人工智能安全举行了会谈。"]
+
+
+def test_metadata_in_a_leading_html_comment():
+    article = read("comment_meta.md")
+    assert article.title == "翻译：美国智库谈对华技术管制"
+    assert (article.author, article.outlet) == ("Jane Roe", "示例译丛")
+    assert article.url == "https://example.org/think-tank"
+    assert article.date == dt.date(2024, 9, 9)
+    assert len(article.paragraphs) == 2
+
+
+def test_solidot_style_page_printed_date_beats_the_archive_date():
+    article = read("solidot_like.md")
+    assert article.date == dt.date(2024, 12, 3)  # 发表于, not the front matter's archive day
+    assert article.author == "Wilson"
+    assert article.outlet == "奇客Solidot"  # the slogan after the dash goes
+    assert article.paragraphs == ["美国商务部宣布限制向中国出口高带宽内存芯片，以阻止中国发展先进 AI。"]
+
+
+def test_one_paragraph_wire_copy_opening_with_a_photo_credit_is_kept():
+    article = read("wire_one_paragraph.txt")
+    assert article.paragraphs[0].startswith("美国财政部周二发布规则")
+
+
+def test_digest_is_split_into_stories_and_off_topic_stories_are_marked():
+    (container,) = [ingest.read_article(REAL / "digest.md")]
+    stories = ingest.articles_of(container)
+    assert [s.title for s in stories] == ["美国拟进一步限制对华AI芯片出口", "某手机品牌发布新机", "某城市开通无人驾驶公交"]
+    assert all(s.outlet == "示例早报" and s.date == dt.date(2025, 1, 15) for s in stories)
+    assert all(s.digest == container.title for s in stories)
+    verdicts = [scope.check(s).on_topic for s in stories]
+    assert verdicts == [True, False, False]
+
+
+def test_read_sources_yields_a_digest_as_its_stories():
+    paths = [item.path for item in ingest.read_sources([REAL / "digest.md"])]
+    assert paths == [f"{REAL / 'digest.md'}#{n}" for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("预览时标签不可点", None),  # a tail marker, tested below
+        ("文章分析了中美两国在人工智能领域的竞争。", "summary of the article"),
+        ("扫码订阅《示例杂志》", "follow or subscribe blurb"),
+        ("欢迎加入我的知识星球，一起学习。", "promotion"),
+        ("我爱你，与你无关。--歌德", "epigraph or quote of the day"),
+    ],
+)
+def test_chrome_reasons(line, reason):
+    if reason is not None:
+        assert extract.chrome_reason(line) == reason
+
+
+def test_tail_marker_drops_the_rest():
+    lines = [extract.Line("美国发布了新规。"), extract.Line("预览时标签不可点"), extract.Line("另一个故事。")]
+    pieces = extract.extract(lines)
+    assert [p.kept for p in pieces] == [True, False, False]
+
+
+def test_fragments_headings_and_link_lists_are_not_text():
+    lines = [
+        extract.Line("往日文章", links=[("往日文章", "/old")]),
+        extract.Line("国际 | 美方发布新规"),
+        extract.Line("背景", role="heading", level=2),
+        extract.Line("美国政府周二宣布了新的出口管制措施，涉及多类芯片。"),
+    ]
+    reasons = [p.reason for p in extract.extract(lines)]
+    assert reasons[0] == "links (navigation or reading list)"
+    assert reasons[1] in ("site navigation", "fragment (label, byline, caption or menu)")
+    assert reasons[2] == "heading"
+    assert reasons[3] is None
+
+
+def test_byline_with_affiliation_keeps_the_name():
+    article = ingest.parse_article(
+        "文 | 某某大学国际关系学院教授 王五\n\n美国对华科技政策出现新变化。\n".encode(), "a.txt"
+    )
+    assert (article.author, article.outlet) == ("王五", None)
+
+
+def test_placeholder_and_editor_bylines_are_not_authors():
+    page = (
+        "<html><head><meta name='author' content='[no-author]'><title>标题-示例网</title></head><body>"
+        "<h1>标题</h1><p>责任编辑：赵六</p><p>" + "美国与中国就芯片出口管制进行了磋商。" * 20 + "</p></body></html>"
+    )
+    article = ingest.parse_article(page.encode(), "page.html")
+    assert article.author is None
+
+
+def test_the_same_article_in_three_encodings_is_one_source(tmp_path):
+    text = "---\ntitle: 美國晶片新規\n---\n\n美國商務部發布新規，限制先進晶片對中國出口。業界認為影響深遠。\n"
+    simplified = "---\ntitle: 美国芯片新规\n---\n\n美国商务部发布新规，限制先进芯片对中国出口。业界认为影响深远。\n"
+    (tmp_path / "a.md").write_bytes(simplified.encode("gb18030"))
+    (tmp_path / "b.md").write_bytes(text.encode("big5"))
+    (tmp_path / "c.md").write_bytes(b"\xef\xbb\xbf" + simplified.encode("utf-8"))
+    articles = [a for a in ingest.read_sources([tmp_path])]
+    merged = dedup.merge_articles(articles)
+    assert len(merged) == 1
+    assert sorted(Path(p).name for p in (merged[0].path, *merged[0].also)) == ["a.md", "b.md", "c.md"]
+
+
+def test_explain_shows_kept_and_dropped_lines():
+    result = CliRunner().invoke(cli, ["articles", "--explain", str(REAL / "wechat_dump.md")])
+    assert result.exit_code == 0, result.output
+    assert "+ 美国商务部本周发布新规，进一步限制先进芯片对华出口。" in result.output
+    assert "- 预览时标签不可点  [after the text (related reading, comments, interface)]" in result.output
+    assert "[repost box]" in result.output
+    assert "scope: on topic" in result.output
+
+
+def test_articles_json_says_whether_each_article_is_on_topic():
+    import json
+
+    result = CliRunner().invoke(cli, ["articles", "--json", str(REAL / "digest.md")])
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["on_topic"] for r in rows] == [True, False, False]
+    assert rows[0]["digest"].startswith("科技早报")
