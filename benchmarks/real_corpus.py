@@ -236,6 +236,25 @@ def point_scores(corpus: Path, marks: dict[str, BodyMark], verbose: bool) -> dic
     }
 
 
+def news_losses(path: Path) -> dict[str, object]:
+    """Plain news articles (shared/eval's JSON lines) read as text files: how
+    many are lost whole, and what share of their letters and digits is kept."""
+    from briefing.errors import IngestError
+
+    lost = kept = total = count = 0
+    with open(path, encoding="utf-8") as handle:
+        for count, line in enumerate(handle, 1):
+            text = json.loads(line)["article"]
+            total += sum(ch.isalnum() for ch in text)
+            try:
+                article = ingest.parse_article(text.encode("utf-8"), f"{count}.txt")
+            except IngestError:
+                lost += 1
+                continue
+            kept += sum(ch.isalnum() for p in article.paragraphs for ch in p)
+    return {"articles": count, "lost": lost, "text_kept": kept / total if total else 0.0}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="the real corpus folder (with manifest.tsv and articles/)")
@@ -243,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--skip-points", action="store_true", help="metadata and scope only (no brief built)")
+    parser.add_argument("--news", type=Path, help="news articles as JSON lines (shared/eval): articles lost whole")
     args = parser.parse_args(argv)
 
     records = _file_records(args.corpus)
@@ -251,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     result["scope"] = scope_scores(args.corpus, records, marks)
     if not args.skip_points:
         result["points"] = point_scores(args.corpus, marks, args.verbose)
+    if args.news:
+        result["news"] = news_losses(args.news)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
@@ -270,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
             f"points from body text: {pts['from_body']}/{pts['points']} ({pts['share']:.1%}),"
             f" executive summary points outside the body: {pts['executive_outside']}"
         )
+    if "news" in result:
+        news = result["news"]
+        print(f"news articles read as text: {news['lost']} of {news['articles']} lost, {news['text_kept']:.1%} of their text kept")
     return 0
 
 

@@ -175,7 +175,13 @@ def build_brief(
     )
     articles.sort(key=lambda a: _article_order(a.source))
     # The same article in several files (encodings, scripts, reposts) is one source.
+    read = len(articles)
     articles = dedup.merge_articles(articles)
+    if len(articles) < read:
+        notes.append(
+            f"{read - len(articles)} file(s) held an article already read (another encoding, script or a repost): "
+            "each is listed with the source it repeats."
+        )
 
     # Off-topic articles (and digest stories) are read and listed, never points.
     scored = [pair for article in articles if article.on_topic for pair in corpus.scored[article.path]]

@@ -572,7 +572,7 @@ def _header_author(header: list[extract.Piece], outlet: str | None) -> str | Non
     if not outlet:
         return None
     key = _name_key(outlet)
-    texts = [p.line.text for p in header if p.reason not in ("title", "heading") or p.line.role == "body"]
+    texts = [p.line.text for p in header if p.line.role == "body"]
     for index, text in enumerate(texts):
         if _name_key(text) == key and index > 0:
             candidate = _split_at_credit(texts[index - 1])

@@ -24,6 +24,10 @@ _COMMENT_META = re.compile(r"\A\s*<!--(?P<body>.*?)-->\s*", re.DOTALL)
 _KEY_VALUE = re.compile(r"^\s*(?P<key>[^:：\s][^:：]{0,20}?)\s*[:：]\s*(?P<value>.*?)\s*$")
 
 
+# The text of the block that stands where an image was.
+IMAGE_MARK = "[image]"
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": 20})
     # Chinese articles indent paragraphs; an indented line is prose, not code.
@@ -131,7 +135,10 @@ def blocks(text: str, depth: int = 0) -> list[Block]:
             level = 0
         elif token.type == "inline":
             text_part, links = _inline_text(token.children or [])
-            if text_part.strip():
+            if not text_part.strip() and any(c.type == "image" for c in token.children or []):
+                # An image's place: the short line after it is its caption (ingest).
+                out.append(Block(IMAGE_MARK, role="image"))
+            elif text_part.strip():
                 if level:
                     out.append(Block(text_part, role="heading", links=links, level=level))
                 elif _all_bold(token.children or [], text_part):
