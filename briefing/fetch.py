@@ -1,9 +1,10 @@
 """Fetch: RSS/Atom feeds and article pages in, Markdown article files out.
 
 ``briefing fetch URL... --into DIR`` fills the folder that ``briefing build``
-reads.  Each URL is downloaded with hard bounds (schemes, redirects, time,
-size); a feed is parsed from the downloaded bytes and each of its entries'
-pages is fetched in turn; a page's main content is extracted with
+reads.  Each URL is downloaded with hard bounds (http and https only, public
+addresses only, a few redirects, one deadline for the whole request, a size
+cap: see briefing.netguard); a feed is parsed from the downloaded bytes and
+each of its entries' pages is fetched in turn; a page's main content is extracted with
 trafilatura.  Every item becomes ``DIR/<yyyy-mm-dd|nodate>-<sha1(url)[:12]>.md``:
 YAML front matter (title, date, author, outlet, url) and the body paragraphs.
 
@@ -573,7 +574,7 @@ class _Fetcher:
             open_socket = lambda: netguard.connect(connect_to, connect_port, deadline)  # noqa: E731
         if parts.scheme == "https":
             context = self._tls_context()
-            context.sslsocket_class = deadline.ssl_socket_class
+            context.sslsocket_class = deadline.ssl_socket_class  # this request's deadline (one request at a time)
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(connect_to, connect_port, context=context)
             if proxy is not None:
                 connection.set_tunnel(host, port, headers=proxy_headers)
@@ -604,7 +605,8 @@ class _Fetcher:
             proxy_url = "http://" + proxy_url
         proxy = urlsplit(proxy_url)
         if proxy.scheme != "http" or not proxy.hostname:
-            raise FetchError(proxy_url, f"unsupported {scheme}_proxy (only http:// proxies are): {proxy_url}")
+            # Not the proxy URL itself in the message: it may hold a password.
+            raise FetchError(f"{scheme}_proxy", f"unsupported {scheme}_proxy: only http:// proxies are supported")
         headers = {}
         if proxy.username is not None:
             credentials = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}"

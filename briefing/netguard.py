@@ -243,6 +243,14 @@ def smtp_client(
 # --- public addresses -------------------------------------------------------------------
 
 
+def _ascii_host(name: str) -> str:
+    """A host name as it appears in a request (IDNA for non-ASCII names)."""
+    try:
+        return name.encode("idna").decode("ascii") if not name.isascii() else name
+    except UnicodeError:
+        return name
+
+
 def _ip_literal(host: str) -> IPAddress | None:
     try:
         return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
@@ -319,7 +327,7 @@ class AddressPolicy:
             try:
                 networks.append(ipaddress.ip_network(entry, strict=False))
             except ValueError:
-                names.add(entry)
+                names.add(_ascii_host(entry))
         return cls(frozenset(names), tuple(networks))
 
     def allows(self, host: str, address: IPAddress) -> bool:

@@ -243,3 +243,8 @@ def test_literals_are_checked_without_resolving(monkeypatch):
         netguard.AddressPolicy().check_literal("[::ffff:169.254.169.254]")
     netguard.AddressPolicy().check_literal("news.example")  # a name: left to resolution
     netguard.AddressPolicy().check_literal("8.8.8.8")
+
+
+def test_allowed_names_are_matched_as_requests_write_them():
+    policy = netguard.AddressPolicy.allowing(["内网.example"])
+    policy.check("xn--v6q792i.example", addresses("10.0.0.1"))  # urlsplit + IDNA, as fetch sends it
