@@ -241,12 +241,15 @@ def feed_text(data: bytes, charset: str | None = None) -> str:
     A byte order mark (or the UTF-16/32 pattern of ``<?``) settles it;
     otherwise UTF-8 is tried strictly first (a mislabelled UTF-8 feed is the
     common case, and other encodings almost never decode as UTF-8), then the
-    HTTP charset, the XML declaration's encoding, Windows-1252, and Latin-1,
-    which takes any bytes.
+    XML declaration's encoding, the HTTP charset, Windows-1252, and Latin-1,
+    which takes any bytes.  The declaration before the HTTP charset: the
+    feed's generator wrote the one, while the other is often a server's
+    blanket default (``charset=ISO-8859-1`` on a gb2312 feed turned its
+    titles into Latin-1 mojibake).
     """
     candidates = [name for signature, name in _UNICODE_SIGNATURES if data.startswith(signature)][:1]
     declared = _XML_ENCODING.match(data[:1024].decode("latin-1"))
-    candidates += ["utf-8", charset, declared[3] if declared else None, "windows-1252"]
+    candidates += ["utf-8", declared[3] if declared else None, charset, "windows-1252"]
     for name in candidates:
         codec = _codec(name)
         if codec is None:

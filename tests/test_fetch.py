@@ -964,6 +964,7 @@ def test_feeds_as_chinese_sites_publish_them_still_parse(server, tmp_path):
         ("<?xml version='1.0' encoding='gb2312'?><r>中文</r>".encode("gb2312"), None, "中文"),
         ("<?xml version='1.0' encoding='gb2312'?><r>镕</r>".encode("gb18030"), None, "镕"),  # GBK-only character
         ("<?xml version='1.0' encoding='iso-8859-1'?><r>中文</r>".encode("utf-8"), "iso-8859-1", "中文"),  # mislabelled
+        ("<?xml version='1.0' encoding='gb2312'?><r>中文</r>".encode("gb2312"), "iso-8859-1", "中文"),  # a server default
         ("<r>中文</r>".encode("big5"), "big5", "中文"),
         ("\ufeff<r>中文</r>".encode("utf-8"), None, "<r>中文"),
     ],
