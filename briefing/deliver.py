@@ -37,6 +37,7 @@ from pathlib import Path
 
 import jinja2
 
+from briefing import netguard
 from briefing.errors import BriefingError
 from briefing.models import Brief, Point
 from briefing.render import mode_label, templates_dir
@@ -72,7 +73,7 @@ class MailSettings:
     to: list[str] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)
     subject: str = DEFAULT_SUBJECT  # {date} is the brief's date, ISO form
-    timeout: float = 30.0  # seconds, for connect and every SMTP reply
+    timeout: float = 30.0  # seconds for the whole session: connect, TLS, every command and reply
     verify: bool = True  # verify the server's TLS certificate and host name
     ca_file: str | None = None  # extra CA bundle (PEM) for a private relay
 
@@ -493,12 +494,10 @@ def send(message: EmailMessage, settings: MailSettings) -> None:
     context = _tls_context(settings) if settings.security != "plain" else None
     stage = "connecting"
     try:
-        if settings.security == "tls":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.effective_port, timeout=settings.timeout, context=context
-            )
-        else:
-            client = smtplib.SMTP(settings.host, settings.effective_port, timeout=settings.timeout)
+        # One deadline for the whole session (a greeting dripped a byte a second never trips a per-read timeout).
+        client = netguard.smtp_client(
+            settings.host, settings.effective_port, seconds=settings.timeout, implicit_tls=settings.security == "tls", context=context
+        )
         with client:
             stage = "greeting"
             client.ehlo()

@@ -104,7 +104,8 @@ def test_crontab_line_fetches_builds_and_mails_silently(tmp_path, feed_server):
         (tmp_path / "briefing.toml").write_text(
             "[build]\ntop = 100\nper_theme = 100\n\n"
             f'[mail]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "plain"\n'
-            'sender = "briefing@example.org"\n',
+            'sender = "briefing@example.org"\n\n'
+            '[fetch]\nallow_hosts = ["127.0.0.1"]\n',  # the feed server is on loopback
             encoding="utf-8",
         )
         first = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=180, check=False)
