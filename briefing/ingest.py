@@ -332,6 +332,13 @@ def _assemble(draft: Draft, path: str, reference_date: dt.date | None) -> Readin
         if found.date is None:
             found.problems.append(f"unreadable date: {str(draft.date)[:40]}")
     lines = _lines(draft.blocks)
+    # Only the first characters of a huge value matter (see METADATA_LIMITS):
+    # the rest is never normalised, matched or laid out.
+    for name in ("title", "outlet", "author", "url", "summary"):
+        value = getattr(draft, name)
+        if isinstance(value, str) and len(value) > _RAW_METADATA_CHARS:
+            found.problems.append(f"{name} cut to {METADATA_LIMITS.get(name, 200)} characters (was {len(value):,})")
+            setattr(draft, name, value[:_RAW_METADATA_CHARS])
     if draft.title and clean.normalize_display(draft.title):
         found.title = clean.normalize_display(draft.title)
     elif lines and lines[0].role in ("heading", "title"):
@@ -384,22 +391,41 @@ def _opening_title(pieces: list[extract.Piece]) -> str | None:
     return None
 
 
+# Metadata is shown on the cover, in headers and in the appendix: a 1 MB
+# front-matter title took 59 s and 320 pages to lay out.  Longer values are
+# cut, with a problem line saying so.
+METADATA_LIMITS = {"title": 200, "outlet": 100, "author": 200, "origin": 200, "url": 2000, "date_text": 100}
+
+
+_RAW_METADATA_CHARS = 4000
+
+
+def _capped(name: str, value: str | None, problems: list[str]) -> str | None:
+    limit = METADATA_LIMITS[name]
+    if value is None or len(value) <= limit:
+        return value
+    if not any(p.startswith(f"{name} cut to") for p in problems):
+        problems.append(f"{name} cut to {limit} characters (was {len(value):,})")
+    return value[: limit - 1].rstrip() + "…"
+
+
 def _article(found: _Meta, path: str, paragraphs: list[str], kind: str, is_reworded: bool) -> Article:
     origin = " · ".join(x for x in (found.origin_outlet, found.origin_author) if x) or None
+    problems = found.problems
     return Article(
         path=path,
-        title=found.title or "",
+        title=_capped("title", found.title or "", problems) or "",
         title_derived=found.title_derived,
         date=found.date.date if found.date else None,
-        date_text=found.date.text if found.date else None,
-        outlet=found.outlet,
-        author=found.author,
-        url=found.url,
+        date_text=_capped("date_text", found.date.text, problems) if found.date else None,
+        outlet=_capped("outlet", found.outlet, problems),
+        author=_capped("author", found.author, problems),
+        url=_capped("url", found.url, problems),
         paragraphs=paragraphs,
         kind=kind,
         problems=found.problems,
         reworded=is_reworded,
-        origin=origin,
+        origin=_capped("origin", origin, problems),
         date_from_url=found.date_from_url,
     )
 

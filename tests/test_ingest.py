@@ -479,3 +479,12 @@ def test_deeply_nested_markup_does_not_recurse():
     _parses_or_raises_ingest_error(("<div>" * 50_000 + "正文。" + "</div>" * 50_000).encode(), "deep.html")
     _parses_or_raises_ingest_error((">" * 5_000 + " 正文。").encode(), "deep.md")
     _parses_or_raises_ingest_error(("---\ntitle: " + "[" * 5_000 + "\n---\n正文。").encode(), "deep.md")
+
+
+def test_huge_metadata_is_cut_with_a_problem_line():
+    # A 1 MB front-matter title once took a minute and 320 pages to lay out.
+    data = ("---\ntitle: " + "长" * 1_000_000 + "\n---\n美国发布了新的出口管制规则。\n").encode()
+    article = ingest.parse_article(data, "big.md")
+    assert len(article.title) <= ingest.METADATA_LIMITS["title"]
+    assert any(p.startswith("title cut to") for p in article.problems)
+    assert article.paragraphs == ["美国发布了新的出口管制规则。"]
