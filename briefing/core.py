@@ -89,16 +89,9 @@ def _read_and_score(path: Path, *, max_bytes: int) -> list[tuple[Article | Skipp
     return results
 
 
-# Ranking tokenises every sentence and builds a dense sentences × sentences
-# matrix, so one huge file (max_bytes raised) could exhaust the machine: a
-# 20 MB one-line article made 185,000 sentences (a 270 GB matrix), and 20 MB
-# of one character without punctuation a single 6-million-character
-# "sentence" that jieba chewed on for minutes.  News sentences run 20–80
-# characters and the position prior leaves sentences past the first few
-# hundred no weight, so only the first MAX_RANKED_SENTENCES are ranked and
-# runs longer than MAX_SENTENCE_CHARS (never a readable point) are left out.
-MAX_RANKED_SENTENCES = 2000
-MAX_SENTENCE_CHARS = 1000
+# Both caps live in rank (the summarize command needs them too); see there why.
+MAX_RANKED_SENTENCES = rank.MAX_RANKED_SENTENCES
+MAX_SENTENCE_CHARS = rank.MAX_SENTENCE_CHARS
 
 
 def score_article(article: Article, settings: rank.RankSettings | None = None) -> list[tuple[Sentence, float]]:

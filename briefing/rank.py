@@ -325,6 +325,23 @@ def _norm(text: str) -> str:
     return normalize_for_analysis(text)
 
 
+# Ranking tokenises every sentence and builds a dense sentences × sentences
+# matrix, so one huge file (max_bytes raised) could exhaust the machine: a
+# 20 MB one-line article made 185,000 sentences (a 270 GB matrix), and 20 MB
+# of one character without punctuation a single 6-million-character
+# "sentence" that jieba chewed on for minutes.  News sentences run 20–80
+# characters and the position prior leaves sentences past the first few
+# hundred no weight, so only the first MAX_RANKED_SENTENCES are ranked and
+# runs longer than MAX_SENTENCE_CHARS (never a readable point) are left out.
+MAX_RANKED_SENTENCES = 2000
+MAX_SENTENCE_CHARS = 1000
+
+
+def usable(sentences: list[Sentence]) -> list[Sentence]:
+    """The sentences ranking may read: none longer than MAX_SENTENCE_CHARS, at most MAX_RANKED_SENTENCES."""
+    return [s for s in sentences if len(s.text) <= MAX_SENTENCE_CHARS][:MAX_RANKED_SENTENCES]
+
+
 def summarize_text(
     text: str,
     *,
@@ -338,8 +355,10 @@ def summarize_text(
     sentences: list[Sentence] = []
     for start, end in spans:
         sentence_text = text[start:end]
-        if not any(ch.isalnum() for ch in sentence_text):
+        if not any(ch.isalnum() for ch in sentence_text) or len(sentence_text) > MAX_SENTENCE_CHARS:
             continue
+        if len(sentences) == MAX_RANKED_SENTENCES:
+            break  # 3 MB on stdin once asked for a 26 GiB matrix
         sentences.append(
             Sentence(
                 text=sentence_text,

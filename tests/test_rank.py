@@ -139,3 +139,11 @@ def test_dateline_is_damped_but_not_dropped():
     out = summarize_text(text)
     assert out[0] == "马刺主场大胜快船系列赛二比一领先。"
     assert "2015-04-25 12:02 新浪体育。" in out
+
+
+def test_summarize_text_ranks_at_most_the_build_paths_cap():
+    # 3 MB on stdin once asked numpy for a 26 GiB similarity matrix.
+    from briefing.rank import MAX_RANKED_SENTENCES
+
+    text = "美国发布了新的出口管制规则。" * (MAX_RANKED_SENTENCES * 3)
+    assert len(summarize_text(text)) == MAX_RANKED_SENTENCES
