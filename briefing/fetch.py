@@ -167,11 +167,11 @@ def _fetch_feed(
     index: dict[str, str],
 ) -> None:
     parsed = parse_feed(response.body, url=response.url, content_type=response.content_type, charset=response.charset)
-    outlet = _clean_text(parsed.feed.get("title")) or None
+    outlet = clean_text(parsed.feed.get("title")) or None
     for entry in parsed.entries[: settings.max_items]:
-        link = _entry_link(entry)
+        link = entry_link(entry)
         if link is None:
-            report.failed.append((response.url, f"feed entry without an http(s) link: {_clean_text(entry.get('title'))[:60]!r}"))
+            report.failed.append((response.url, f"feed entry without an http(s) link: {clean_text(entry.get('title'))[:60]!r}"))
             continue
         if _existing_file(into, link) is not None:
             report.skipped_existing.append(link)
@@ -352,7 +352,7 @@ def _refuse_entities(data: bytes, url: str) -> None:
         pass  # malformed XML: feedparser's lenient parser deals with it
 
 
-def _entry_link(entry) -> str | None:
+def entry_link(entry) -> str | None:
     candidates = [entry.get("link")]
     candidates += [link.get("href") for link in entry.get("links", []) if link.get("rel", "alternate") == "alternate"]
     if entry.get("guidislink") or entry.get("id", "").startswith(("http://", "https://")):
@@ -364,9 +364,9 @@ def _entry_link(entry) -> str | None:
 
 
 def _item_for_entry(entry, link: str, outlet: str | None, fetcher: _Fetcher, report: FetchReport) -> Item:
-    title = _clean_text(entry.get("title")) or None
-    date = _entry_date(entry)
-    author = _clean_text(entry.get("author")) or None
+    title = clean_text(entry.get("title")) or None
+    date = entry_date(entry)
+    author = clean_text(entry.get("author")) or None
     try:
         page = fetcher.get(link)
         if not _is_html(page):
@@ -382,7 +382,7 @@ def _item_for_entry(entry, link: str, outlet: str | None, fetcher: _Fetcher, rep
         item.author = author or item.author
         item.outlet = outlet or item.outlet
         return item
-    paragraphs = _feed_body(entry)
+    paragraphs = feed_body(entry)
     if not paragraphs:
         raise FetchError(link, f"{why}; the feed has no summary to fall back on")
     report.fallbacks.append((link, why))
@@ -391,7 +391,7 @@ def _item_for_entry(entry, link: str, outlet: str | None, fetcher: _Fetcher, rep
                 note=f"body from the feed's summary ({why})")
 
 
-def _entry_date(entry) -> dt.date | None:
+def entry_date(entry) -> dt.date | None:
     """The entry's date as the publisher wrote it (local date, not UTC)."""
     for key in ("published", "updated", "created"):
         raw = entry.get(key)
@@ -417,7 +417,7 @@ def _parse_local_date(raw: str) -> dt.date | None:
         return None
 
 
-def _feed_body(entry) -> list[str]:
+def feed_body(entry) -> list[str]:
     """Paragraphs of the entry's longest content or summary (HTML or text)."""
     values = [c.get("value", "") for c in entry.get("content", [])] + [entry.get("summary", "")]
     best = max(values, key=len, default="")
@@ -458,13 +458,13 @@ def _article_from_page(page: Response, *, requested_url: str) -> Item:
             date = dt.date.fromisoformat(str(document["date"])[:10])
         except ValueError:
             date = None
-    title = _clean_text(document.get("title")) or None
+    title = clean_text(document.get("title")) or None
     return Item(
         url=requested_url,
         title=title,
         date=date,
-        author=_clean_text(document.get("author")) or None,
-        outlet=_clean_text(document.get("sitename")) or None,
+        author=clean_text(document.get("author")) or None,
+        outlet=clean_text(document.get("sitename")) or None,
         paragraphs=_without_title(paragraphs, title),
     )
 
@@ -789,7 +789,7 @@ def _write_index(into: Path, index: dict[str, str]) -> None:
 # --- text helpers ----------------------------------------------------------------------
 
 
-def _clean_text(value: object) -> str:
+def clean_text(value: object) -> str:
     if not value:
         return ""
     text = str(value)

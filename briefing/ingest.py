@@ -31,6 +31,7 @@ from briefing import clean, extract, reworded
 from briefing.errors import IngestError
 from briefing.formats import Block, Draft, detect_kind
 from briefing.formats.encoding import decode, looks_binary
+from briefing.formats import feed as feed_format
 from briefing.formats import html as html_format
 from briefing.formats import markdown as markdown_format
 from briefing.formats import meta
@@ -247,6 +248,8 @@ def read_document(data: bytes, path: str, *, reference_date: dt.date | None = No
         raise IngestError(path, "empty file (whitespace only)")
     if looks_binary(text):
         raise IngestError(path, "binary or non-text content, not an article")
+    if feed_format.is_feed(text):
+        return _read_feed(data, path, reference_date)
     kind = detect_kind(text, Path(path).suffix.lower())
     draft = _READERS[kind](text)
     reading = _assemble(draft, path, reference_date)
@@ -287,6 +290,31 @@ def explain(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         label = f"story {story.path.rsplit('#', 1)[-1]}: {story.title}" if story.digest else "scope"
         lines.append(f"  {label}: {verdict.note}")
     return "\n".join(lines)
+
+
+def _read_feed(data: bytes, path: str, reference_date: dt.date | None) -> Reading:
+    """A feed file: each item with text is an article (``path#N``), like a digest's stories."""
+    try:
+        channel, documents = feed_format.items(data, path)
+    except ValueError as exc:
+        raise IngestError(path, str(exc)) from None
+    stories: list[Article] = []
+    left_out = 0
+    for number, document in enumerate(documents, 1):
+        try:
+            item = _assemble(markdown_format.read(document), f"{path}#{number}", reference_date).article
+        except IngestError:
+            left_out += 1  # a title with no text: nothing to quote
+            continue
+        item.kind = "feed"
+        stories.append(item)
+    if not stories:
+        raise IngestError(path, f"feed with {len(documents)} item(s), none with article text (titles only?)")
+    container = Article(path=path, title=channel or Path(path).name, kind="feed", paragraphs=[], stories=stories)
+    if left_out:
+        container.problems.append(f"{left_out} of {len(documents)} feed item(s) carry no text and are left out")
+        stories[0].problems.append(container.problems[-1])
+    return Reading(container, [])
 
 
 def articles_of(article: Article) -> list[Article]:
@@ -625,8 +653,8 @@ def _settle_people(found: _Meta, draft: Draft, credits: _Meta, front_outlet: str
     a repost box or a "来源：" credit that names someone else is the origin.
     """
     front_author = clean.normalize_display(draft.author) if draft.author else None
-    if front_author and draft.kind == "html":
-        front_author = _person(front_author)  # <meta author> holds ids, e-mails, editors
+    if front_author:
+        front_author = _person(front_author)  # <meta author> and feeds hold ids, e-mails, sites, editors
     if front_outlet and _HOSTNAME.match(front_outlet):
         front_outlet = meta.outlet_for_url("http://" + front_outlet) or front_outlet
     site_suffix = None

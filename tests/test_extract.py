@@ -167,3 +167,34 @@ def test_articles_json_says_whether_each_article_is_on_topic():
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["on_topic"] for r in rows] == [True, False, False]
     assert rows[0]["digest"].startswith("科技早报")
+
+
+FEED = """<?xml version="1.0" encoding="gb2312"?>
+<rss version="2.0"><channel><title>示例新闻</title><link>https://news.example.org/</link>
+<item><title>美国拟限制芯片出口</title><link>https://news.example.org/a/1.html</link>
+<pubDate>Tue, 14 May 2024 08:00:00 +0800</pubDate><author>www.example.org</author>
+<description><![CDATA[<p>美国商务部表示将进一步限制先进芯片对华出口。</p><p>中方对此表示坚决反对。</p>]]></description></item>
+<item><title>只有标题的条目</title><link>https://news.example.org/a/2.html</link><description></description></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_file_is_read_as_its_items(tmp_path):
+    path = tmp_path / "feed.xml"
+    path.write_bytes(FEED.encode("gb18030"))
+    items = list(ingest.read_sources([path]))
+    assert [type(i).__name__ for i in items] == ["Article"]  # the title-only item has no text
+    (article,) = items
+    assert article.path == f"{path}#1"
+    assert (article.title, article.outlet, article.date) == ("美国拟限制芯片出口", "示例新闻", dt.date(2024, 5, 14))
+    assert article.url == "https://news.example.org/a/1.html"
+    assert article.author is None  # a site in the author slot is no author
+    assert article.paragraphs == ["美国商务部表示将进一步限制先进芯片对华出口。", "中方对此表示坚决反对。"]
+    assert any("1 of 2 feed item(s) carry no text" in p for p in article.problems)
+
+
+def test_a_feed_of_titles_only_is_skipped_with_the_reason(tmp_path):
+    path = tmp_path / "titles.xml"
+    path.write_text(FEED.replace('encoding="gb2312"', 'encoding="utf-8"').split("<item>", 1)[0] + "<item><title>标题</title></item></channel></rss>", encoding="utf-8")
+    (item,) = ingest.read_sources([path])
+    assert "none with article text" in item.reason
