@@ -54,6 +54,8 @@ def assign(
     *,
     profiles: Mapping[str, Mapping[str, float]] | None = None,
     settings: ThemeSettings = ThemeSettings(),
+    top: int | None = None,
+    per_theme: int | None = None,
 ) -> None:
     """Fill ``theme``, ``theme_score``, ``secondary_themes`` and ``keywords`` of every point.
 
@@ -66,7 +68,8 @@ def assign(
 
     Every point is filed by the words model first (the context always comes
     from it: cheap, and every sentence has it); then, with a sentence-encoder
-    head, the points :func:`select_sections` would show (or every point,
+    head, the points :func:`select_sections` would show with ``top`` and
+    ``per_theme`` (or every point,
     ``encode_every_point``) are filed again with the encoder's probabilities
     multiplied in, those of them the words model alone is less than
     ``encoder_below`` sure of (held out, this halves the vectors and leaves
@@ -109,7 +112,7 @@ def assign(
     # every point the sections show has been re-filed (each round adds one or more, so it ends).
     index_of = {id(point): index for index, point in enumerate(points)}
     while True:
-        shown = [index_of[id(p)] for section in select_sections(points, taxonomy, settings) for p in section.points]
+        shown = [index_of[id(p)] for section in select_sections(points, taxonomy, settings, top=top, per_theme=per_theme) for p in section.points]
         todo = [index for index in shown if index not in refined]
         if not todo:
             return

@@ -41,12 +41,15 @@ def select_sections(
     points: list[Point],
     taxonomy: Sequence[ThemeSpec],
     settings: ThemeSettings = ThemeSettings(),
+    *,
+    top: int | None = None,
+    per_theme: int | None = None,
 ) -> list[ThemeSection]:
     """The brief's theme sections.
 
     Within a theme the best points by rank score (``Point.score``) win, up to
-    ``per_theme_cap``, skipping near-duplicates of an already chosen point;
-    then the best ``global_cap`` of all chosen points are kept.  Sections list
+    ``per_theme`` (None: all), skipping near-duplicates of an already chosen point;
+    then the best ``top`` (None: all) of all chosen points are kept.  Sections list
     their points in source order and are ordered by salience (sum of their
     points' scores), with "other" always last and shown only for points whose
     score reaches ``other_min_score``.  Rank scores are normalised so that each
@@ -69,7 +72,7 @@ def select_sections(
     for theme in sorted(by_theme, key=order.__getitem__):
         kept: list[tuple[Point, set[str]]] = []
         for point in sorted(by_theme[theme], key=rank_key):
-            if len(kept) >= settings.per_theme_cap:
+            if per_theme is not None and len(kept) >= per_theme:
                 break
             grams = _bigrams(point.sentence.norm)
             if any(_jaccard(grams, other) >= settings.near_duplicate for _, other in kept):
@@ -78,7 +81,8 @@ def select_sections(
         chosen += [(theme, point) for point, _ in kept]
 
     chosen.sort(key=lambda pair: rank_key(pair[1]))
-    chosen = chosen[: max(settings.global_cap, 0)]
+    if top is not None:
+        chosen = chosen[: max(top, 0)]
 
     sections: list[ThemeSection] = []
     grouped: dict[str, list[Point]] = defaultdict(list)

@@ -18,6 +18,9 @@ from briefing.errors import ConfigError
 from briefing.models import ThemeSpec
 
 OTHER = "other"
+# A user file adds to the shipped themes (and redefines those it names) unless it says "replace".
+MODES = ("extend", "replace")
+DEFAULT_MODE = MODES[0]
 
 DEFAULT_OTHER = ThemeSpec(
     id=OTHER,
@@ -41,7 +44,7 @@ def default_taxonomy_path() -> Path:
 def load_taxonomy(
     path: str | Path | None = None,
     *,
-    mode: Literal["replace", "extend"] = "replace",
+    mode: Literal["extend", "replace"] = DEFAULT_MODE,
 ) -> list[ThemeSpec]:
     """The theme taxonomy: the shipped one, a user file instead of it, or the shipped one extended.
 
@@ -50,7 +53,7 @@ def load_taxonomy(
     present (last, unless the file places it).  Raises :class:`ConfigError`
     naming the file and key for anything malformed.
     """
-    if mode not in ("replace", "extend"):
+    if mode not in MODES:
         raise ConfigError(f"themes mode must be 'replace' or 'extend', got {mode!r}")
     shipped = _load_text(_shipped_text(), origin=str(default_taxonomy_path()))
     if path is None:
