@@ -26,6 +26,7 @@ from briefing.deliver import MailSettings
 from briefing.errors import ConfigError, UsageError
 from briefing.fetch import FetchSettings
 from briefing.ingest import DEFAULT_MAX_BYTES
+from briefing.presentation import DEFAULT_TITLE_EN, DEFAULT_TITLE_ZH
 from briefing.themes.settings import ThemeSettings
 
 CONFIG_NAME = "briefing.toml"
@@ -38,8 +39,8 @@ class BuildSettings:
     # {date} is the brief's date (--today or today) in ISO form.
     output: str = "out/brief-{date}.pdf"
     formats: list[str] = field(default_factory=lambda: ["pdf"])
-    title_zh: str = "中美人工智能政策简报"
-    title_en: str = "US–China AI Policy Brief"
+    title_zh: str = DEFAULT_TITLE_ZH
+    title_en: str = DEFAULT_TITLE_EN
     top: int = 25  # points in the whole brief
     per_theme: int = 5  # points in one theme
     executive: int = 5  # points in the executive summary

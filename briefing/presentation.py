@@ -1,22 +1,163 @@
-"""Reader-facing wording: how counts, dates and spans are written in the brief, in both languages."""
+"""Reader-facing wording, in one place: counts, dates and spans, translation labels, and the templates.
+
+Every stage hands plain data on; what a reader sees is worded here and laid
+out by the Jinja2 templates (``templates/``), whatever the output: the brief
+(:mod:`briefing.render`), its overview lines (:mod:`briefing.themes`) and the
+mail that carries it (:mod:`briefing.deliver`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
+import jinja2
+
+import briefing
 from briefing.models import Point, Source
+
+# --------------------------------------------------------------------------
+# Templates
+
+
+def templates_dir() -> Path:
+    """Inside the package in a wheel install, else the checkout's top-level ``templates/``."""
+    packaged = Path(briefing.__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(briefing.__file__).resolve().parent.parent / "templates"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def markdown_escape(text: object) -> str:
+    """Article text as literal Markdown: no links, emphasis or HTML can sneak in."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+@cache
+def environment(directory: Path, *, trim_blocks: bool = False) -> jinja2.Environment:
+    """The templates' environment: HTML always escaped (the Markdown template escapes with ``|md``).
+
+    The mail bodies (``templates/mail/``) are written with block tags on lines
+    of their own and ask for ``trim_blocks``; the brief's templates do not.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=True, default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=trim_blocks,
+        lstrip_blocks=trim_blocks,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_escape
+    return env
+
+
+# --------------------------------------------------------------------------
+# Titles
+
+# The brief's title unless [build] sets one; also the mail's when it carries no brief.
+DEFAULT_TITLE_ZH = "中美人工智能政策简报"
+DEFAULT_TITLE_EN = "US–China AI Policy Brief"
+
+
+# --------------------------------------------------------------------------
+# Counts
+
+
+def plural(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 point``, ``2 points`` (``plural`` when the noun does not just take an s)."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+# --------------------------------------------------------------------------
+# Dates
+
+
+def date_text(source: Source, *, unknown: str = "日期不详 date unknown") -> str:
+    """A source's date as the brief prints it: ISO when known in full, else as the article wrote it."""
+    if source.date is not None:
+        return source.date.isoformat()
+    return source.date_text or unknown
+
+
+def iso_span(first: dt.date, last: dt.date, *, sep: str = " – ", collapse: bool = False) -> str:
+    """``2024-05-01 – 2024-05-31``; with ``collapse`` a single day is written once."""
+    if collapse and first == last:
+        return first.isoformat()
+    return f"{first.isoformat()}{sep}{last.isoformat()}"
+
+
+NO_DATED_ARTICLE = "日期不详 no dated article"
+
+
+# --------------------------------------------------------------------------
+# How the English was made
+
+
+def mode_label(mode: str) -> str:
+    """The visible tag beside an English line: it never pretends to be more than it is."""
+    if mode == "gist":
+        return "word-by-word gist"
+    if mode == "reviewed":
+        return "reviewed"
+    if mode == "none":
+        return "no English"
+    return f"machine translation ({mode})"
+
+
+def english_summary(translator: str) -> str:
+    """The cover's one line on the English side."""
+    if translator == "gist":
+        return "word-by-word dictionary gist (not a translation)"
+    if translator == "none":
+        return "none (Chinese only)"
+    return f"machine translation ({translator})"
+
+
+def method_en(translator: str, *, glossary_terms: int) -> str:
+    """The method note on the English side, in English."""
+    if translator == "gist":
+        return (
+            "The English lines are a word-by-word gist, not a translation. Each Chinese word is "
+            f"looked up in a curated glossary of {glossary_terms} policy terms (names, "
+            "institutions, export-control vocabulary) and otherwise in the CC-CEDICT dictionary, "
+            "taking its first plain sense; particles are dropped, numbers and Latin words are kept, "
+            "and words neither dictionary knows are left in Chinese. Word order, tense, negation "
+            "scope and nuance can be wrong. Use the English to see what a point is about; quote the "
+            "Chinese, and have it translated before relying on its wording. Article titles in the "
+            "source list are glossed the same way."
+        )
+    if translator == "none":
+        return "This brief carries no English rendering of the Chinese text; headings and notes are in English."
+    return (
+        f"The English lines are machine translation by the “{translator}” backend and have not been "
+        "reviewed unless marked “reviewed”. Article titles in the source list are a word-by-word gist."
+    )
+
+
+def method_zh(translator: str) -> str:
+    """The method note on the English side, in Chinese."""
+    if translator == "gist":
+        return "英文行为逐词词典释义（政策术语表优先，其余取 CC-CEDICT 首个义项），并非翻译；引用时请以中文原文为准。"
+    if translator == "none":
+        return "本简报不含正文英文译文。"
+    return f"英文行为机器翻译（{translator}），除标注“reviewed”者外未经人工审校。"
+
+
+# --------------------------------------------------------------------------
+# A theme section's overview line
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
 _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-
-
-def _plural(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
 
 
 def overview(points: Sequence[Point]) -> tuple[str, str]:
@@ -34,7 +175,7 @@ def overview(points: Sequence[Point]) -> tuple[str, str]:
     count = len(points)
     dates_zh, dates_en = _date_span(list(sources.values()))
     zh = f"{count} 条要点，来自 {outlets} 家媒体，{dates_zh}"
-    en = f"{_plural(count, 'point', 'points')} from {_plural(outlets, 'outlet', 'outlets')}, {dates_en}"
+    en = f"{plural(count, 'point', 'points')} from {plural(outlets, 'outlet', 'outlets')}, {dates_en}"
     return zh, en
 
 
@@ -45,7 +186,7 @@ def _date_span(sources: list[Source]) -> tuple[str, str]:
         zh, en = _range_zh(dated[0], dated[-1]), _range_en(dated[0], dated[-1])
         if undated:
             zh += f"（另有 {undated} 篇未注明日期）"
-            en += f" (plus {_plural(undated, 'undated source', 'undated sources')})"
+            en += f" (plus {plural(undated, 'undated source', 'undated sources')})"
         return zh, en
     month_days = sorted(
         {(int(m.group(1)), int(m.group(2))) for s in sources if s.date_text and (m := _MONTH_DAY.search(s.date_text))}
