@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpus = sorted(CORPUS.glob("*.jsonl")) if args.corpus is None else args.corpus
     settings = ThemeSettings(classifier=args.classifier)
-    taxonomy = load_taxonomy(args.taxonomy)
+    taxonomy = load_taxonomy(args.taxonomy, mode="replace")
     order = [t.id for t in taxonomy]
     started = time.perf_counter()
     summary = []

@@ -19,12 +19,25 @@ from typing import Any
 import click
 
 from briefing import __version__
-from briefing.config import Settings, as_dict, load_settings, parse_date
+from briefing.config import Settings, as_dict, load_settings, parse_date, with_flags
 from briefing.errors import BriefingError, NothingNewError, UsageError
+from briefing.render import FORMATS
 
 log = logging.getLogger("briefing")
 
-FORMATS = ("pdf", "html", "md", "json")
+
+class _Date(click.ParamType):
+    """A YYYY-MM-DD flag, parsed once, here; a bad one is the same usage error as in the config file."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        return parse_date(value, f"--{param.name if param else 'date'}")  # type: ignore[return-value]
+
+
+DATE = _Date()
 
 
 def _setup_logging(quiet: bool = False, log_file: str | None = None) -> None:
@@ -96,7 +109,8 @@ def articles(
     from briefing.models import Skipped
 
     _setup_logging(quiet=as_json)
-    settings = load_settings(config_path, overrides={"build": {"strict": strict}})
+    settings = load_settings(config_path)
+    settings.build = with_flags(settings.build, strict=strict)
     if explain:
         for path in ingest.iter_source_files(sources or settings.build.sources):
             click.echo(ingest.explain(path, max_bytes=settings.build.max_bytes))
@@ -206,21 +220,17 @@ def themes(
     from briefing.clean import normalize_for_analysis
 
     _setup_logging(quiet=as_json or classify is not None)
-    settings = load_settings(config_path, overrides={"themes": {"file": themes_file}})
-    taxonomy = theme_stage.load_taxonomy(
-        Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
-    )
+    settings = load_settings(config_path)
+    settings.themes = with_flags(settings.themes, file=themes_file)
+    taxonomy = settings.themes.taxonomy()
     if classify is not None:
-        theme_settings = theme_stage.ThemeSettings(
-            classifier=settings.themes.classifier, sentence_encoder=settings.themes.sentence_encoder
-        )
-        theme_stage.model_for(taxonomy, theme_settings)  # a bad classifier setting fails before any output
+        theme_stage.model_for(taxonomy, settings.themes)  # a bad classifier setting fails before any output
         for line in classify:
             sentence = line.strip()
             if not sentence:
                 continue
             # Classified as the pipeline sees sentences: simplified, NFKC (晶片 and 芯片 alike).
-            result = theme_stage.classify(normalize_for_analysis(sentence), taxonomy, settings=theme_settings)
+            result = theme_stage.classify(normalize_for_analysis(sentence), taxonomy, settings=settings.themes)
             click.echo(
                 json.dumps(
                     {"sentence": sentence, "theme": result.theme, "score": round(result.score, 4),
@@ -273,10 +283,12 @@ def _without_translation(settings: Settings) -> Settings:
     help=f"Comma-separated formats to write: {','.join(FORMATS)} (default: pdf).",
 )
 @click.option("--title", help='Brief title: "中文 · English", or one side only.')
-@click.option("--today", help="The brief's date, YYYY-MM-DD (default: today). Same input + same date = same brief.")
+@click.option(
+    "--today", type=DATE, help="The brief's date, YYYY-MM-DD (default: today). Same input + same date = same brief."
+)
 @click.option("--top", type=click.IntRange(min=1), help="Points in the whole brief (default 25).")
-@click.option("--since", help="Leave out articles dated before this day (YYYY-MM-DD).")
-@click.option("--until", help="Leave out articles dated after this day (YYYY-MM-DD).")
+@click.option("--since", type=DATE, help="Leave out articles dated before this day (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Leave out articles dated after this day (YYYY-MM-DD).")
 @click.option("--require-date", is_flag=True, default=None, help="Leave out articles without a full date.")
 @click.option("--new-only", is_flag=True, default=None, help="Only points no earlier brief published (see --state-file).")
 @click.option("--state-file", help="Where --new-only keeps published points (default out/.published.json).")
@@ -298,10 +310,10 @@ def build(
     output: str | None,
     formats: str | None,
     title: str | None,
-    today: str | None,
+    today: dt.date | None,
     top: int | None,
-    since: str | None,
-    until: str | None,
+    since: dt.date | None,
+    until: dt.date | None,
     require_date: bool | None,
     new_only: bool | None,
     state_file: str | None,
@@ -325,33 +337,28 @@ def build(
         unknown = sorted(set(format_list) - set(FORMATS))
         if unknown:
             raise UsageError(f"unknown format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
-    for name, value in (("--since", since), ("--until", until)):
-        parse_date(value, name)
-    settings = load_settings(
-        config_path,
-        overrides={
-            "build": {
-                "output": output,
-                "formats": format_list,
-                "top": top,
-                "strict": strict,
-                "since": since,
-                "until": until,
-                "require_date": require_date,
-                "new_only": new_only,
-                "state_file": state_file,
-                "wait": wait,
-                "jobs": jobs,
-                **_split_title(title),
-            },
-            "themes": {"file": themes_file},
-            "translate": {"backend": translator},
-            "mail": {"to": list(mail_to) or None},
-        },
+    settings = load_settings(config_path)
+    settings.build = with_flags(
+        settings.build,
+        output=output,
+        formats=format_list,
+        top=top,
+        strict=strict,
+        since=since,
+        until=until,
+        require_date=require_date,
+        new_only=new_only,
+        state_file=state_file,
+        wait=wait,
+        jobs=jobs,
+        **_split_title(title),
     )
+    settings.themes = with_flags(settings.themes, file=themes_file)
+    settings.translate = with_flags(settings.translate, backend=translator)
+    settings.mail = with_flags(settings.mail, to=list(mail_to) or None)
     if mail_to and "pdf" not in settings.build.formats:
         raise UsageError("--mail-to sends the PDF: add pdf to --format")
-    day = parse_date(today, "--today") or dt.date.today()
+    day = today or dt.date.today()
     try:
         brief, written = core.publish(sources or None, settings=settings, today=day)
     except NothingNewError as nothing:
@@ -379,7 +386,7 @@ def build(
 @click.option("--to", "to", multiple=True, help="Recipient (repeatable; default from [mail] to).")
 @click.option("--cc", multiple=True, help="Copy recipient (repeatable).")
 @click.option("--subject", help="Subject; {date} is replaced by the date (default from [mail]).")
-@click.option("--today", help="The brief's date for the subject, YYYY-MM-DD (default: today).")
+@click.option("--today", type=DATE, help="The brief's date for the subject, YYYY-MM-DD (default: today).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @_config_option
 def send(
@@ -387,7 +394,7 @@ def send(
     to: tuple[str, ...],
     cc: tuple[str, ...],
     subject: str | None,
-    today: str | None,
+    today: dt.date | None,
     quiet: bool,
     config_path: str | None,
 ) -> None:
@@ -395,12 +402,11 @@ def send(
     from briefing import deliver
 
     _setup_logging(quiet=quiet)
-    settings = load_settings(
-        config_path, overrides={"mail": {"to": list(to) or None, "cc": list(cc) or None, "subject": subject}}
-    )
+    settings = load_settings(config_path)
+    settings.mail = with_flags(settings.mail, to=list(to) or None, cc=list(cc) or None, subject=subject)
     if not settings.mail.to:
         raise UsageError("no recipient: give --to ADDR or set [mail] to in the config file")
-    day = parse_date(today, "--today") or dt.date.today()
+    day = today or dt.date.today()
     deliver.send_pdf(Path(pdf), settings.mail, date=day)
     if not quiet:
         click.echo(f"mailed {pdf} to {', '.join(settings.mail.to + settings.mail.cc)}")
@@ -427,7 +433,8 @@ def fetch(
     from briefing import fetch as fetch_stage
 
     _setup_logging(quiet=quiet)
-    settings = load_settings(config_path, overrides={"fetch": {"timeout": timeout, "max_bytes": max_bytes}})
+    settings = load_settings(config_path)
+    settings.fetch = with_flags(settings.fetch, timeout=timeout, max_bytes=max_bytes)
     report = fetch_stage.fetch(list(urls), Path(into), settings=settings.fetch)
     # Each failed URL was already logged as a warning by the fetch stage.
     for url, reason in report.fallbacks:

@@ -25,6 +25,9 @@ from briefing.backends.chain import TranslateSettings
 from briefing.deliver import MailSettings
 from briefing.errors import ConfigError, UsageError
 from briefing.fetch import FetchSettings
+from briefing.ingest import DEFAULT_MAX_BYTES
+from briefing.presentation import DEFAULT_TITLE_EN, DEFAULT_TITLE_ZH
+from briefing.themes.settings import ThemeSettings
 
 CONFIG_NAME = "briefing.toml"
 ENV_PREFIX = "BRIEFING_"
@@ -36,15 +39,15 @@ class BuildSettings:
     # {date} is the brief's date (--today or today) in ISO form.
     output: str = "out/brief-{date}.pdf"
     formats: list[str] = field(default_factory=lambda: ["pdf"])
-    title_zh: str = "中美人工智能政策简报"
-    title_en: str = "US–China AI Policy Brief"
+    title_zh: str = DEFAULT_TITLE_ZH
+    title_en: str = DEFAULT_TITLE_EN
     top: int = 25  # points in the whole brief
     per_theme: int = 5  # points in one theme
     executive: int = 5  # points in the executive summary
-    max_bytes: int = 10_000_000  # larger source files are skipped
+    max_bytes: int = DEFAULT_MAX_BYTES  # larger source files are skipped
     strict: bool = False  # any skipped file or fallback fails the run
-    since: str | None = None  # YYYY-MM-DD: drop articles dated before
-    until: str | None = None  # YYYY-MM-DD: drop articles dated after
+    since: dt.date | None = None  # drop articles dated before (YYYY-MM-DD in the file)
+    until: dt.date | None = None  # drop articles dated after
     require_date: bool = False  # drop articles without a full date (else kept and flagged)
     new_only: bool = False  # only points no earlier brief published
     state_file: str = "out/.published.json"  # fingerprints of published points
@@ -53,21 +56,11 @@ class BuildSettings:
 
 
 @dataclass(slots=True)
-class ThemesSettings:
-    file: str | None = None  # a user taxonomy (TOML)
-    mode: str = "extend"  # "extend" the shipped taxonomy or "replace" it
-    # "model": the trained classifier (used while the taxonomy has the shipped themes); "keywords": keywords alone.
-    classifier: str = "model"
-    # With the model: also read each shown point's sentence vector (briefing/encoder.py); false = words alone.
-    sentence_encoder: bool = True
-
-
-@dataclass(slots=True)
 class Settings:
-    """One section per table of briefing.toml; each stage owns its section's dataclass."""
+    """One section per table of briefing.toml; each stage owns its section's dataclass and takes it as it is."""
 
     build: BuildSettings = field(default_factory=BuildSettings)
-    themes: ThemesSettings = field(default_factory=ThemesSettings)
+    themes: ThemeSettings = field(default_factory=ThemeSettings)
     translate: TranslateSettings = field(default_factory=TranslateSettings)
     mail: MailSettings = field(default_factory=MailSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -98,17 +91,8 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     return None
 
 
-def load_settings(
-    config: str | os.PathLike[str] | None = None,
-    *,
-    environ: Mapping[str, str] | None = None,
-    overrides: Mapping[str, Mapping[str, Any]] | None = None,
-) -> Settings:
-    """Build the effective settings.
-
-    ``overrides`` are the command-line flags, as ``{"build": {"top": 10}}``;
-    a value of None means "flag not given" and leaves the lower layer alone.
-    """
+def load_settings(config: str | os.PathLike[str] | None = None, *, environ: Mapping[str, str] | None = None) -> Settings:
+    """The effective settings of the config file and the environment (flags go on top: :func:`with_flags`)."""
     settings = Settings()
     path = find_config(config)
     if path is not None:
@@ -119,13 +103,26 @@ def load_settings(
         _apply(settings, data, origin=str(path))
         settings.origin = str(path)
     _apply(settings, _from_environment(os.environ if environ is None else environ), origin="environment")
-    if overrides:
-        _apply(
-            settings,
-            {section: {k: v for k, v in values.items() if v is not None} for section, values in overrides.items()},
-            origin="command line",
-        )
     return settings
+
+
+S = typing.TypeVar("S")
+
+
+def with_flags(section: S, **flags: Any) -> S:
+    """``section`` with each flag that was given in place of its value (None: the flag was not given).
+
+    Flags are already typed (click parsed them) and named as the section's
+    fields, so a misspelt one is a TypeError at its first use, not a setting
+    silently ignored.
+    """
+    given = {name: value for name, value in flags.items() if value is not None}
+    return dataclasses.replace(section, **given) if given else section  # type: ignore[type-var]
+
+
+def config_keys(section: Any) -> list[str]:
+    """The keys of a section's table: its fields, less the tuning knobs marked ``metadata={"config": False}``."""
+    return [f.name for f in dataclasses.fields(section) if f.metadata.get("config", True)]
 
 
 def _from_environment(environ: Mapping[str, str]) -> dict[str, dict[str, Any]]:
@@ -161,7 +158,7 @@ def _apply(settings: Settings, data: Mapping[str, Any], *, origin: str) -> None:
         if not isinstance(values, Mapping):
             raise ConfigError(f"{origin}: [{section_name}] must be a table")
         section = getattr(settings, section_name)
-        fields = {f.name for f in dataclasses.fields(section)}
+        fields = set(config_keys(section))
         hints = typing.get_type_hints(type(section))
         changes = {}
         for key, value in values.items():
@@ -212,6 +209,12 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
         if isinstance(value, os.PathLike):
             return os.fspath(value)
         raise ConfigError(f"{where}: expected a string, got {value!r}")
+    if hint is dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value  # TOML's own date
+        if isinstance(value, str):
+            return parse_date(value, where)
+        raise ConfigError(f"{where}: expected a date in YYYY-MM-DD form, got {value!r}")
     if hint is Path:
         if isinstance(value, str | os.PathLike):
             return Path(value).expanduser()
@@ -229,9 +232,15 @@ def as_dict(settings: Settings, *, mask_secrets: bool = True) -> dict[str, dict[
         if f.name == "origin":
             continue
         section = {}
-        for key, value in dataclasses.asdict(getattr(settings, f.name)).items():
+        values = getattr(settings, f.name)
+        for key in config_keys(values):
+            value = getattr(values, key)
             if mask_secrets and value and any(key.endswith(secret) for secret in SECRET_KEYS):
                 value = "********"
-            section[key] = os.fspath(value) if isinstance(value, Path) else value
+            if isinstance(value, Path):
+                value = os.fspath(value)
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            section[key] = value
         data[f.name] = section
     return data

@@ -18,7 +18,7 @@ from pathlib import Path
 from briefing import dedup, ingest, rank, reworded, scope, segment, themes, tokenize, translate
 from briefing import encoder as sentence_encoder
 from briefing.backends.chain import TranslationChain, build_translator
-from briefing.config import Settings, parse_date
+from briefing.config import Settings
 from briefing.errors import BriefingError, NothingNewError, StrictError
 from briefing.fsutil import remove_stale_temporaries
 from briefing.models import Article, Brief, Point, Sentence, Skipped, Source, ThemeSection
@@ -156,15 +156,11 @@ def build_brief(
     """
     settings = settings or Settings()
     build = settings.build
-    today = today or dt.date.today()
     corpus = read_corpus(
         sources or build.sources, max_bytes=build.max_bytes, strict=build.strict, jobs=build.jobs or os.cpu_count() or 1
     )
     articles, dropped, notes = filter_by_date(
-        corpus.articles,
-        since=parse_date(build.since, "since"),
-        until=parse_date(build.until, "until"),
-        require_date=build.require_date,
+        corpus.articles, since=build.since, until=build.until, require_date=build.require_date
     )
     articles.sort(key=lambda a: _article_order(a.source))
     # The same article in several files (encodings, scripts, reposts) is one source.
@@ -178,43 +174,12 @@ def build_brief(
 
     # Off-topic articles (and digest stories) are read and listed, never points.
     scored = [pair for article in articles if article.on_topic for pair in corpus.scored[article.path]]
-    points = dedup.merge_points(scored)
-    if published is not None:
-        before = len(points)
-        points = [p for p in points if published.is_new(p)]
-        if not points and before:
-            raise NothingNewError(f"nothing new: all {before} point(s) were published by an earlier brief")
-
-    taxonomy = themes.load_taxonomy(
-        Path(settings.themes.file) if settings.themes.file else None, mode=settings.themes.mode
-    )
-    theme_settings = themes.ThemeSettings(
-        per_theme_cap=build.per_theme,
-        global_cap=build.top,
-        classifier=settings.themes.classifier,
-        sentence_encoder=settings.themes.sentence_encoder,
-    )
-    profiles = themes.article_profiles((s for s, _ in scored), taxonomy, theme_settings)
-    themes.assign(points, taxonomy, profiles=profiles, settings=theme_settings)
-    sections = themes.select_sections(points, taxonomy, theme_settings)
-    sentence_encoder.release()
-
+    points = _unpublished(dedup.merge_points(scored), published)
+    sections = file_points(points, [sentence for sentence, _ in scored], settings)
     selected = [p for section in sections for p in section.points]
     executive = sorted(selected, key=_strength, reverse=True)[: build.executive]
-
-    translator = build_translator(
-        settings.translate.backend,
-        settings.translate,
-        gist_factory=lambda: translate.get_translator("gist"),
-        glossary=translate.policy_glossary(),
-        strict=build.strict,
-    )
-    try:
-        _translate_points(translator, selected)
-    finally:
-        translator.close()
-    for cause in translator.fallbacks:
-        notes.append(f"Some English lines fell back to the word-by-word gist: {cause}")
+    translator = english_side(selected, settings)
+    notes += [f"Some English lines fell back to the word-by-word gist: {cause}" for cause in translator.fallbacks]
 
     cited = {source.path for point in selected for source in point.cited_sources()}
     notes += _coverage_notes(articles, cited)
@@ -223,7 +188,7 @@ def build_brief(
     return Brief(
         title_zh=build.title_zh,
         title_en=build.title_en,
-        today=today,
+        today=today or dt.date.today(),
         articles=articles,
         skipped=corpus.skipped + dropped,
         sections=sections,
@@ -236,6 +201,43 @@ def build_brief(
         notes=notes,
         new_only=published is not None,
     )
+
+
+def _unpublished(points: list[Point], published: PublishedState | None) -> list[Point]:
+    """The points no earlier brief published (all of them without --new-only); NothingNewError if none is left."""
+    if published is None:
+        return points
+    new = [p for p in points if published.is_new(p)]
+    if not new and points:
+        raise NothingNewError(f"nothing new: all {len(points)} point(s) were published by an earlier brief")
+    return new
+
+
+def file_points(points: list[Point], sentences: list[Sentence], settings: Settings) -> list[ThemeSection]:
+    """The theme stage: file every point (with every sentence read as context) and select the sections."""
+    taxonomy = settings.themes.taxonomy()
+    size = {"top": settings.build.top, "per_theme": settings.build.per_theme}
+    profiles = themes.article_profiles(sentences, taxonomy, settings.themes)
+    themes.assign(points, taxonomy, profiles=profiles, settings=settings.themes, **size)
+    sections = themes.select_sections(points, taxonomy, settings.themes, **size)
+    sentence_encoder.release()
+    return sections
+
+
+def english_side(points: list[Point], settings: Settings) -> TranslationChain:
+    """The translate stage: every point's English line; the chain it returns says how it went."""
+    translator = build_translator(
+        settings.translate.backend,
+        settings.translate,
+        gist_factory=lambda: translate.get_translator("gist"),
+        glossary=translate.policy_glossary(),
+        strict=settings.build.strict,
+    )
+    try:
+        _translate_points(translator, points)
+    finally:
+        translator.close()
+    return translator
 
 
 def publish(

@@ -32,25 +32,21 @@ from email import policy
 from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage, MIMEPart
 from email.utils import format_datetime, make_msgid
-from functools import cache
 from pathlib import Path
 
 import jinja2
 
-from briefing import netguard
+from briefing import netguard, presentation
 from briefing.errors import BriefingError
 from briefing.models import Brief, Point
-from briefing.render import mode_label, templates_dir
+from briefing.presentation import DEFAULT_TITLE_EN, DEFAULT_TITLE_ZH, date_text, iso_span, mode_label, plural
 
 log = logging.getLogger(__name__)
 
 PASSWORD_ENV = "BRIEFING_SMTP_PASSWORD"
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "plain": 25}
-DEFAULT_SUBJECT = "中美人工智能政策简报 · US–China AI Policy Brief {date}"
+DEFAULT_SUBJECT = f"{DEFAULT_TITLE_ZH} · {DEFAULT_TITLE_EN} {{date}}"
 LARGE_ATTACHMENT = 10 * 1024 * 1024  # many providers refuse mail much above this
-
-_GENERIC_TITLE_ZH = "中美人工智能政策简报"
-_GENERIC_TITLE_EN = "US–China AI Policy Brief"
 
 
 class DeliveryError(BriefingError):
@@ -376,20 +372,20 @@ def _summary(brief: Brief | None, *, date: dt.date, subject: str, filename: str,
         "brief": None,
     }
     if brief is None:
-        context["title_zh"], context["title_en"] = _GENERIC_TITLE_ZH, _GENERIC_TITLE_EN
+        context["title_zh"], context["title_en"] = DEFAULT_TITLE_ZH, DEFAULT_TITLE_EN
         return context
     span = brief.date_span
     context.update(
         title_zh=brief.title_zh,
         title_en=brief.title_en,
         brief={
-            "span": _span_text(span),
+            "span": iso_span(*span, collapse=True) if span else None,
             "counts_en": " · ".join(
                 part
                 for part in (
-                    f"{_count(len(brief.articles), 'article')} from {_count(len(brief.outlets), 'outlet')}",
-                    f"{_count(len(brief.points), 'point')} in {_count(len(brief.sections), 'theme')}",
-                    f"{_count(len(brief.skipped), 'file')} skipped" if brief.skipped else "",
+                    f"{plural(len(brief.articles), 'article')} from {plural(len(brief.outlets), 'outlet')}",
+                    f"{plural(len(brief.points), 'point')} in {plural(len(brief.sections), 'theme')}",
+                    f"{plural(len(brief.skipped), 'file')} skipped" if brief.skipped else "",
                 )
                 if part
             ),
@@ -413,22 +409,11 @@ def _summary(brief: Brief | None, *, date: dt.date, subject: str, filename: str,
     return context
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _span_text(span: tuple[dt.date, dt.date] | None) -> str | None:
-    if span is None:
-        return None
-    first, last = span
-    return first.isoformat() if first == last else f"{first.isoformat()} – {last.isoformat()}"
-
-
 def _summary_point(point: Point) -> _SummaryPoint:
     english = point.english
     mode = english.mode if english is not None else "none"
     source = point.sentence.source
-    when = source.date.isoformat() if source.date else (source.date_text or "")
+    when = date_text(source, unknown="")
     cite = ", ".join(part for part in (source.outlet or source.title, when) if part)
     return _SummaryPoint(
         zh=" ".join(point.sentence.text.split()),
@@ -438,21 +423,10 @@ def _summary_point(point: Point) -> _SummaryPoint:
     )
 
 
-@cache
-def _environment(directory: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=jinja2.select_autoescape(["html"], default_for_string=True, default=False),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def _render(name: str, context: Mapping[str, object]) -> str:
     try:
-        return _environment(templates_dir()).get_template(name).render(**context)
+        environment = presentation.environment(presentation.templates_dir(), trim_blocks=True)
+        return environment.get_template(name).render(**context)
     except jinja2.TemplateError as error:
         raise DeliveryError(f"mail template {name}: {error}") from error
 
@@ -477,107 +451,132 @@ def _tls_context(settings: MailSettings) -> ssl.SSLContext:
 def send(message: EmailMessage, settings: MailSettings) -> None:
     """Hand ``message`` to the SMTP server in ``settings``; raise DeliveryError on any failure."""
     _check_connection(settings)
-    where = settings.address
-    password = None
-    if settings.username:
-        password = resolve_password(settings)
-        if not password:
-            raise DeliveryError(
-                f"SMTP user {settings.username!r} is set but no password: "
-                f"set {PASSWORD_ENV} or mail.password in the config file"
-            )
-        if settings.security == "plain" and not _is_loopback(settings.host):
-            raise DeliveryError(
-                f"refusing to send the SMTP password to {where} without encryption; "
-                "use security = \"starttls\" or \"tls\""
-            )
+    password = _password(settings)
     context = _tls_context(settings) if settings.security != "plain" else None
-    stage = "connecting"
+    # What the session was doing when it failed, for the message (smtplib's errors do not say).
+    stage = ["connecting"]
     try:
-        # One deadline for the whole session (a greeting dripped a byte a second never trips a per-read timeout).
-        client = netguard.smtp_client(
-            settings.host, settings.effective_port, seconds=settings.timeout, implicit_tls=settings.security == "tls", context=context
-        )
-        with client:
-            stage = "greeting"
-            client.ehlo()
-            if settings.security == "starttls":
-                if not client.has_extn("starttls"):
-                    raise DeliveryError(
-                        f"{where} does not offer STARTTLS; refusing to send without encryption. "
-                        "Use security = \"tls\" for an implicit-TLS port (465), or \"plain\" "
-                        "only for a trusted local relay"
-                    )
-                stage = "STARTTLS"
-                client.starttls(context=context)
-                client.ehlo()
-            if settings.username:
-                stage = "login"
-                client.login(settings.username, password or "")
-            stage = "sending the message"
-            refused = client.send_message(message)
+        refused = _session(message, settings, password, context, stage)
     except DeliveryError:
         raise
-    except smtplib.SMTPAuthenticationError as error:
-        raise DeliveryError(
-            f"{where} rejected the login for user {settings.username!r} ({_reply(error)}); "
-            f"check mail.username and {PASSWORD_ENV}"
-        ) from error
-    except smtplib.SMTPNotSupportedError as error:
-        raise DeliveryError(f"{where} does not support {stage} here: {error}") from error
-    except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryError(f"{where} refused every recipient: {_refusals(error.recipients)}") from error
-    except smtplib.SMTPSenderRefused as error:
-        if error.smtp_code == 552:  # RFC 1870: the declared SIZE is over the server's limit
-            raise DeliveryError(
-                f"{where} refused the message as too large ({_reply(error)}); "
-                "the attached PDF must shrink or go by another route"
-            ) from error
-        raise DeliveryError(
-            f"{where} refused the sender {error.sender!r} ({_reply(error)}); check mail.sender"
-        ) from error
-    except smtplib.SMTPDataError as error:
-        raise DeliveryError(f"{where} rejected the message ({_reply(error)})") from error
-    except smtplib.SMTPServerDisconnected as error:
-        if isinstance(error.__context__, TimeoutError):  # smtplib reports a timeout as a hang-up
-            raise DeliveryError(_timeout_message(settings, stage)) from error
-        raise DeliveryError(
-            f"{where} closed the connection while {stage}; the brief was not sent ({error})"
-        ) from error
-    except smtplib.SMTPConnectError as error:
-        raise DeliveryError(f"{where} refused the session ({_reply(error)})") from error
-    except smtplib.SMTPResponseException as error:
-        raise DeliveryError(f"{where} answered {_reply(error)} while {stage}") from error
-    except smtplib.SMTPException as error:
-        raise DeliveryError(f"mail to {where} failed while {stage}: {error}") from error
-    except ssl.SSLCertVerificationError as error:
-        raise DeliveryError(
-            f"TLS certificate of {where} could not be verified ({error.verify_message}); "
-            "if the relay uses a private CA, set mail.ca_file to its certificate"
-        ) from error
-    except ssl.SSLError as error:
-        raise DeliveryError(
-            f"TLS with {where} failed ({error.reason or error}); check mail.security "
-            "(\"tls\" is implicit TLS, usually port 465; \"starttls\" usually port 587)"
-        ) from error
-    except ConnectionRefusedError as error:
-        raise DeliveryError(
-            f"cannot connect to {where}: connection refused; is the SMTP server running and "
-            f"is the port right? (security = {settings.security!r})"
-        ) from error
-    except TimeoutError as error:
-        raise DeliveryError(_timeout_message(settings, stage)) from error
-    except socket.gaierror as error:
-        raise DeliveryError(f"cannot resolve mail host {settings.host!r}: {error.strerror}") from error
-    except OSError as error:
-        raise DeliveryError(f"mail to {where} failed while {stage}: {error.strerror or error}") from error
+    except (smtplib.SMTPException, OSError) as error:
+        raise _failure(error, settings, stage[0]) from error
     if refused:
         delivered = [a for a in _recipients(message) if a not in refused]
         raise DeliveryError(
-            f"{where} accepted the brief for {', '.join(delivered) or 'nobody'} "
+            f"{settings.address} accepted the brief for {', '.join(delivered) or 'nobody'} "
             f"but refused {_refusals(refused)}"
         )
-    log.info("mailed %s to %d recipient(s) via %s", message["Subject"], len(_recipients(message)), where)
+    log.info(
+        "mailed %s to %d recipient(s) via %s", message["Subject"], len(_recipients(message)), settings.address
+    )
+
+
+def _password(settings: MailSettings) -> str | None:
+    """The password to log in with (None: no login); never sent unencrypted except to a loopback relay."""
+    if not settings.username:
+        return None
+    password = resolve_password(settings)
+    if not password:
+        raise DeliveryError(
+            f"SMTP user {settings.username!r} is set but no password: "
+            f"set {PASSWORD_ENV} or mail.password in the config file"
+        )
+    if settings.security == "plain" and not _is_loopback(settings.host):
+        raise DeliveryError(
+            f"refusing to send the SMTP password to {settings.address} without encryption; "
+            "use security = \"starttls\" or \"tls\""
+        )
+    return password
+
+
+def _session(
+    message: EmailMessage,
+    settings: MailSettings,
+    password: str | None,
+    context: ssl.SSLContext | None,
+    stage: list[str],
+) -> dict[str, tuple[int, bytes]]:
+    """One SMTP session: connect, greet, STARTTLS, log in, send; the refused recipients.
+
+    ``stage[0]`` follows the session, so a failure can say where it happened.
+    """
+    # One deadline for the whole session (a greeting dripped a byte a second never trips a per-read timeout).
+    client = netguard.smtp_client(
+        settings.host, settings.effective_port, seconds=settings.timeout, implicit_tls=settings.security == "tls", context=context
+    )
+    with client:
+        stage[0] = "greeting"
+        client.ehlo()
+        if settings.security == "starttls":
+            if not client.has_extn("starttls"):
+                raise DeliveryError(
+                    f"{settings.address} does not offer STARTTLS; refusing to send without encryption. "
+                    "Use security = \"tls\" for an implicit-TLS port (465), or \"plain\" "
+                    "only for a trusted local relay"
+                )
+            stage[0] = "STARTTLS"
+            client.starttls(context=context)
+            client.ehlo()
+        if settings.username:
+            stage[0] = "login"
+            client.login(settings.username, password or "")
+        stage[0] = "sending the message"
+        return client.send_message(message)
+
+
+def _failure(error: Exception, settings: MailSettings, stage: str) -> DeliveryError:
+    """What went wrong, and what to check, for an error of the SMTP session (most specific first)."""
+    where = settings.address
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return DeliveryError(
+            f"{where} rejected the login for user {settings.username!r} ({_reply(error)}); "
+            f"check mail.username and {PASSWORD_ENV}"
+        )
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return DeliveryError(f"{where} does not support {stage} here: {error}")
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return DeliveryError(f"{where} refused every recipient: {_refusals(error.recipients)}")
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        if error.smtp_code == 552:  # RFC 1870: the declared SIZE is over the server's limit
+            return DeliveryError(
+                f"{where} refused the message as too large ({_reply(error)}); "
+                "the attached PDF must shrink or go by another route"
+            )
+        return DeliveryError(f"{where} refused the sender {error.sender!r} ({_reply(error)}); check mail.sender")
+    if isinstance(error, smtplib.SMTPDataError):
+        return DeliveryError(f"{where} rejected the message ({_reply(error)})")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        if isinstance(error.__context__, TimeoutError):  # smtplib reports a timeout as a hang-up
+            return DeliveryError(_timeout_message(settings, stage))
+        return DeliveryError(f"{where} closed the connection while {stage}; the brief was not sent ({error})")
+    if isinstance(error, smtplib.SMTPConnectError):
+        return DeliveryError(f"{where} refused the session ({_reply(error)})")
+    if isinstance(error, smtplib.SMTPResponseException):
+        return DeliveryError(f"{where} answered {_reply(error)} while {stage}")
+    if isinstance(error, smtplib.SMTPException):
+        return DeliveryError(f"mail to {where} failed while {stage}: {error}")
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return DeliveryError(
+            f"TLS certificate of {where} could not be verified ({error.verify_message}); "
+            "if the relay uses a private CA, set mail.ca_file to its certificate"
+        )
+    if isinstance(error, ssl.SSLError):
+        return DeliveryError(
+            f"TLS with {where} failed ({error.reason or error}); check mail.security "
+            "(\"tls\" is implicit TLS, usually port 465; \"starttls\" usually port 587)"
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return DeliveryError(
+            f"cannot connect to {where}: connection refused; is the SMTP server running and "
+            f"is the port right? (security = {settings.security!r})"
+        )
+    if isinstance(error, TimeoutError):
+        return DeliveryError(_timeout_message(settings, stage))
+    if isinstance(error, socket.gaierror):
+        return DeliveryError(f"cannot resolve mail host {settings.host!r}: {error.strerror}")
+    assert isinstance(error, OSError)
+    return DeliveryError(f"mail to {where} failed while {stage}: {error.strerror or error}")
 
 
 def _timeout_message(settings: MailSettings, stage: str) -> str:

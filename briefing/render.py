@@ -12,7 +12,6 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,10 +19,11 @@ import jinja2
 import markupsafe
 
 import briefing
-from briefing import reworded
+from briefing import presentation, reworded
 from briefing.errors import RenderError, UsageError
 from briefing.fsutil import atomic_writer
 from briefing.models import Brief, Point, Source
+from briefing.presentation import date_text, iso_span, markdown_escape, mode_label, templates_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,38 +36,9 @@ AUTHOR = "briefing (automated policy brief)"
 # --------------------------------------------------------------------------
 
 
-def templates_dir() -> Path:
-    """Inside the package in a wheel install, else the checkout's top-level ``templates/``."""
-    packaged = Path(briefing.__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(briefing.__file__).resolve().parent.parent / "templates"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
-
-
-def markdown_escape(text: object) -> str:
-    """Article text as literal Markdown: no links, emphasis or HTML can sneak in."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
-@cache
-def _environment(directory: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        # HTML is always escaped; the Markdown template escapes with |md.
-        autoescape=jinja2.select_autoescape(["html"], default_for_string=True, default=False),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = markdown_escape
-    return env
-
-
 def _template(name: str) -> jinja2.Template:
     try:
-        return _environment(templates_dir()).get_template(name)
+        return presentation.environment(templates_dir()).get_template(name)
     except jinja2.TemplateError as error:
         raise RenderError(f"template {name}: {error}") from error
 
@@ -91,23 +62,6 @@ class SourceEntry:
     link: str | None  # only http(s) URLs become links
     title_en: str | None
     cited_by: list[PointRef]
-
-
-def mode_label(mode: str) -> str:
-    """The visible tag beside an English line: it never pretends to be more than it is."""
-    if mode == "gist":
-        return "word-by-word gist"
-    if mode == "reviewed":
-        return "reviewed"
-    if mode == "none":
-        return "no English"
-    return f"machine translation ({mode})"
-
-
-def _date_text(source: Source) -> str:
-    if source.date is not None:
-        return source.date.isoformat()
-    return source.date_text or "日期不详 date unknown"
 
 
 # Characters a CommonMark autolink <...> cannot hold.  The Markdown brief
@@ -155,7 +109,7 @@ class View:
             SourceEntry(
                 number=n,
                 source=source,
-                date=_date_text(source),
+                date=date_text(source),
                 link=_safe_link(source.url),
                 title_en=title_gist(reworded.usual_title(source)) if title_gist else None,
                 cited_by=cited.get(source.path, []),
@@ -163,7 +117,7 @@ class View:
             for n, source in enumerate(brief.sources, 1)
         ]
         span = brief.date_span
-        self.span_text = f"{span[0].isoformat()} – {span[1].isoformat()}" if span else "日期不详 no dated article"
+        self.span_text = iso_span(*span) if span else presentation.NO_DATED_ARTICLE
 
     def citations(self, point: Point) -> list[int]:
         numbers = []
@@ -183,7 +137,7 @@ class View:
 
     @staticmethod
     def point_date(point: Point) -> str:
-        return _date_text(point.sentence.source)
+        return date_text(point.sentence.source)
 
     @staticmethod
     def mode_label(mode: str) -> str:
@@ -195,44 +149,17 @@ class View:
 
     @property
     def english_summary(self) -> str:
-        translator = self.brief.translator
-        if translator == "gist":
-            return "word-by-word dictionary gist (not a translation)"
-        if translator == "none":
-            return "none (Chinese only)"
-        return f"machine translation ({translator})"
+        return presentation.english_summary(self.brief.translator)
 
     @property
     def method_en(self) -> str:
-        translator = self.brief.translator
-        if translator == "gist":
-            from briefing.translate import policy_glossary
+        from briefing.translate import policy_glossary
 
-            return (
-                "The English lines are a word-by-word gist, not a translation. Each Chinese word is "
-                f"looked up in a curated glossary of {len(policy_glossary())} policy terms (names, "
-                "institutions, export-control vocabulary) and otherwise in the CC-CEDICT dictionary, "
-                "taking its first plain sense; particles are dropped, numbers and Latin words are kept, "
-                "and words neither dictionary knows are left in Chinese. Word order, tense, negation "
-                "scope and nuance can be wrong. Use the English to see what a point is about; quote the "
-                "Chinese, and have it translated before relying on its wording. Article titles in the "
-                "source list are glossed the same way."
-            )
-        if translator == "none":
-            return "This brief carries no English rendering of the Chinese text; headings and notes are in English."
-        return (
-            f"The English lines are machine translation by the “{translator}” backend and have not been "
-            "reviewed unless marked “reviewed”. Article titles in the source list are a word-by-word gist."
-        )
+        return presentation.method_en(self.brief.translator, glossary_terms=len(policy_glossary()))
 
     @property
     def method_zh(self) -> str:
-        translator = self.brief.translator
-        if translator == "gist":
-            return "英文行为逐词词典释义（政策术语表优先，其余取 CC-CEDICT 首个义项），并非翻译；引用时请以中文原文为准。"
-        if translator == "none":
-            return "本简报不含正文英文译文。"
-        return f"英文行为机器翻译（{translator}），除标注“reviewed”者外未经人工审校。"
+        return presentation.method_zh(self.brief.translator)
 
 
 def _view(brief: Brief) -> View:
@@ -246,7 +173,7 @@ def _view(brief: Brief) -> View:
 
 def _metadata(brief: Brief) -> dict[str, str]:
     span = brief.date_span
-    span_text = f", sources {span[0].isoformat()} to {span[1].isoformat()}" if span else ""
+    span_text = f", sources {iso_span(*span, sep=' to ')}" if span else ""
     keywords = ["US–China", "AI policy", *(s.theme.label_en for s in brief.sections)]
     return {
         "author": AUTHOR,

@@ -42,10 +42,10 @@ from themes_eval import analysed, read_corpus, read_labelled  # noqa: E402
 
 from briefing.encoder import ENCODER_ID  # noqa: E402
 from briefing.encoder import load as load_encoder  # noqa: E402
+from briefing.models import ThemeSpec  # noqa: E402
 from briefing.themes import (  # noqa: E402
     EncoderHead,
     ThemeModel,
-    ThemeSpec,
     default_taxonomy_path,
     load_taxonomy,
     model_features,

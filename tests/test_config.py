@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from briefing.config import Settings, as_dict, find_config, load_settings
-from briefing.errors import ConfigError
+from briefing.config import Settings, as_dict, find_config, load_settings, with_flags
+from briefing.errors import ConfigError, UsageError
 
 
 def write(tmp_path, text):
@@ -35,8 +37,8 @@ def test_file_overrides_defaults_only_for_keys_it_sets(tmp_path):
 
 def test_environment_beats_file_and_flags_beat_environment(tmp_path):
     path = write(tmp_path, "[build]\ntop = 12\nper_theme = 3\n")
-    settings = load_settings(path, environ={"BRIEFING_BUILD_TOP": "7", "BRIEFING_BUILD_PER_THEME": "4"},
-                             overrides={"build": {"top": 9, "per_theme": None}})
+    settings = load_settings(path, environ={"BRIEFING_BUILD_TOP": "7", "BRIEFING_BUILD_PER_THEME": "4"})
+    settings.build = with_flags(settings.build, top=9, per_theme=None)
     assert settings.build.top == 9  # flag
     assert settings.build.per_theme == 4  # environment; the flag was not given
 
@@ -107,3 +109,24 @@ def test_stage_sections_take_numbers_and_paths(tmp_path):
 def test_bad_number_in_a_frozen_section(tmp_path):
     with pytest.raises(ConfigError, match="fetch.timeout: expected a number"):
         load_settings(write(tmp_path, '[fetch]\ntimeout = "soon"\n'), environ={})
+
+
+def test_dates_are_parsed_once_where_they_are_read(tmp_path):
+    path = write(tmp_path, '[build]\nsince = "2024-05-01"\nuntil = 2024-05-31\n')
+    settings = load_settings(path, environ={"BRIEFING_BUILD_UNTIL": "2024-06-30"})
+    assert settings.build.since == dt.date(2024, 5, 1)  # a string in the file
+    assert settings.build.until == dt.date(2024, 6, 30)  # TOML's own date, then the environment's
+    assert as_dict(settings)["build"]["since"] == "2024-05-01"
+    with pytest.raises(UsageError, match="build.since: 'May 1' is not a date in YYYY-MM-DD form"):
+        load_settings(write(tmp_path, '[build]\nsince = "May 1"\n'), environ={})
+
+
+def test_tuning_knobs_are_not_config_keys(tmp_path):
+    assert list(as_dict(Settings())["themes"]) == ["file", "mode", "classifier", "sentence_encoder"]
+    with pytest.raises(ConfigError, match="unknown key themes.threshold"):
+        load_settings(write(tmp_path, "[themes]\nthreshold = 1.0\n"), environ={})
+
+
+def test_a_misspelt_flag_is_an_error_not_a_silent_no_op():
+    with pytest.raises(TypeError):
+        with_flags(Settings().build, topp=3)

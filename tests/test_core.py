@@ -133,7 +133,7 @@ def test_new_only_publishes_each_point_once(tmp_path):
 
 
 def test_date_filters_and_undated_articles():
-    ranged = core.build_brief([SEEDS], settings=settings(jobs=1, since="2024-05-01", until="2024-05-31"), today=TODAY)
+    ranged = core.build_brief([SEEDS], settings=settings(jobs=1, since=dt.date(2024, 5, 1), until=dt.date(2024, 5, 31)), today=TODAY)
     dated = {a.date for a in ranged.articles if a.date}
     assert dated == {dt.date(2024, 5, 6), dt.date(2024, 5, 22)}
     assert sum(a.date is None for a in ranged.articles) == 2  # kept and flagged

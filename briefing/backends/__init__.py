@@ -24,6 +24,10 @@ from __future__ import annotations
 
 from briefing.errors import BriefingError
 
+# Sentences per backend call (one chat request, one CTranslate2 batch), for every backend and the
+# fallback around it: a failed call costs its whole batch the gist, so batches stay small.
+BATCH_SIZE = 8
+
 
 class TranslationError(BriefingError):
     """A translation backend cannot be used: missing model, refused key, endpoint down.
@@ -33,4 +37,4 @@ class TranslationError(BriefingError):
     """
 
 
-__all__ = ["TranslationError"]
+__all__ = ["BATCH_SIZE", "TranslationError"]

@@ -35,7 +35,7 @@ from typing import Any
 
 import platformdirs
 
-from briefing.backends import TranslationError
+from briefing.backends import BATCH_SIZE, TranslationError
 from briefing.models import Translation
 
 log = logging.getLogger("briefing.translate")
@@ -86,7 +86,7 @@ class ArgosSettings:
     beam_size: int = 4
     max_decoding_length: int = 256
     max_input_length: int = 250
-    batch_size: int = 16
+    batch_size: int = BATCH_SIZE
     inter_threads: int = 1
     intra_threads: int = 2
     compute_type: str = "default"

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.backends import TranslationError
+from briefing.backends import BATCH_SIZE, TranslationError
 from briefing.backends.argos import ArgosSettings
 from briefing.backends.cache import CachedTranslator, TranslationCache, default_cache_path
 from briefing.backends.corrections import CorrectedTranslator, Corrections, load_corrections
@@ -36,6 +36,9 @@ from briefing.models import Translation
 log = logging.getLogger("briefing.translate")
 
 BACKENDS = ("gist", "none", "argos", "openai")
+
+
+_OPENAI = OpenAISettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +75,13 @@ class TranslateSettings:
 
     backend: str = "gist"
     argos_model: Path | None = None
-    openai_base_url: str = "http://localhost:11434/v1"
-    openai_model: str = ""
+    # The backends' own defaults, written once (in OpenAISettings).
+    openai_base_url: str = _OPENAI.base_url
+    openai_model: str = _OPENAI.model
     openai_api_key: str | None = None
-    openai_timeout: float = 60.0
-    openai_retries: int = 2
-    batch_size: int = 8
+    openai_timeout: float = _OPENAI.timeout
+    openai_retries: int = _OPENAI.retries
+    batch_size: int = BATCH_SIZE
     cache: bool = True
     cache_path: Path | None = None
     corrections: Path | None = None
@@ -123,7 +127,7 @@ class FallbackTranslator:
         primary: Any,
         gist_factory: Callable[[], Any],
         *,
-        batch_size: int = 8,
+        batch_size: int = BATCH_SIZE,
         strict: bool = False,
     ):
         self.primary = primary

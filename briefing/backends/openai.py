@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from briefing.backends import TranslationError
+from briefing.backends import BATCH_SIZE, TranslationError
 from briefing.models import Translation
 
 log = logging.getLogger("briefing.translate")
@@ -85,7 +85,7 @@ class OpenAISettings:
     retries: int = 2
     backoff: float = 1.0
     max_backoff: float = 30.0
-    batch_size: int = 8
+    batch_size: int = BATCH_SIZE
     max_tokens: int | None = None
 
 

@@ -1,0 +1,232 @@
+"""Reader-facing wording, in one place: counts, dates and spans, translation labels, and the templates.
+
+Every stage hands plain data on; what a reader sees is worded here and laid
+out by the Jinja2 templates (``templates/``), whatever the output: the brief
+(:mod:`briefing.render`), its overview lines (:mod:`briefing.themes`) and the
+mail that carries it (:mod:`briefing.deliver`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+import briefing
+from briefing.models import Point, Source
+
+# --------------------------------------------------------------------------
+# Templates
+
+
+def templates_dir() -> Path:
+    """Inside the package in a wheel install, else the checkout's top-level ``templates/``."""
+    packaged = Path(briefing.__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(briefing.__file__).resolve().parent.parent / "templates"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def markdown_escape(text: object) -> str:
+    """Article text as literal Markdown: no links, emphasis or HTML can sneak in."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+@cache
+def environment(directory: Path, *, trim_blocks: bool = False) -> jinja2.Environment:
+    """The templates' environment: HTML always escaped (the Markdown template escapes with ``|md``).
+
+    The mail bodies (``templates/mail/``) are written with block tags on lines
+    of their own and ask for ``trim_blocks``; the brief's templates do not.
+    """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=jinja2.select_autoescape(["html"], default_for_string=True, default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=trim_blocks,
+        lstrip_blocks=trim_blocks,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_escape
+    return env
+
+
+# --------------------------------------------------------------------------
+# Titles
+
+# The brief's title unless [build] sets one; also the mail's when it carries no brief.
+DEFAULT_TITLE_ZH = "中美人工智能政策简报"
+DEFAULT_TITLE_EN = "US–China AI Policy Brief"
+
+
+# --------------------------------------------------------------------------
+# Counts
+
+
+def plural(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 point``, ``2 points`` (``plural`` when the noun does not just take an s)."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+# --------------------------------------------------------------------------
+# Dates
+
+
+def date_text(source: Source, *, unknown: str = "日期不详 date unknown") -> str:
+    """A source's date as the brief prints it: ISO when known in full, else as the article wrote it."""
+    if source.date is not None:
+        return source.date.isoformat()
+    return source.date_text or unknown
+
+
+def iso_span(first: dt.date, last: dt.date, *, sep: str = " – ", collapse: bool = False) -> str:
+    """``2024-05-01 – 2024-05-31``; with ``collapse`` a single day is written once."""
+    if collapse and first == last:
+        return first.isoformat()
+    return f"{first.isoformat()}{sep}{last.isoformat()}"
+
+
+NO_DATED_ARTICLE = "日期不详 no dated article"
+
+
+# --------------------------------------------------------------------------
+# How the English was made
+
+
+def mode_label(mode: str) -> str:
+    """The visible tag beside an English line: it never pretends to be more than it is."""
+    if mode == "gist":
+        return "word-by-word gist"
+    if mode == "reviewed":
+        return "reviewed"
+    if mode == "none":
+        return "no English"
+    return f"machine translation ({mode})"
+
+
+def english_summary(translator: str) -> str:
+    """The cover's one line on the English side."""
+    if translator == "gist":
+        return "word-by-word dictionary gist (not a translation)"
+    if translator == "none":
+        return "none (Chinese only)"
+    return f"machine translation ({translator})"
+
+
+def method_en(translator: str, *, glossary_terms: int) -> str:
+    """The method note on the English side, in English."""
+    if translator == "gist":
+        return (
+            "The English lines are a word-by-word gist, not a translation. Each Chinese word is "
+            f"looked up in a curated glossary of {glossary_terms} policy terms (names, "
+            "institutions, export-control vocabulary) and otherwise in the CC-CEDICT dictionary, "
+            "taking its first plain sense; particles are dropped, numbers and Latin words are kept, "
+            "and words neither dictionary knows are left in Chinese. Word order, tense, negation "
+            "scope and nuance can be wrong. Use the English to see what a point is about; quote the "
+            "Chinese, and have it translated before relying on its wording. Article titles in the "
+            "source list are glossed the same way."
+        )
+    if translator == "none":
+        return "This brief carries no English rendering of the Chinese text; headings and notes are in English."
+    return (
+        f"The English lines are machine translation by the “{translator}” backend and have not been "
+        "reviewed unless marked “reviewed”. Article titles in the source list are a word-by-word gist."
+    )
+
+
+def method_zh(translator: str) -> str:
+    """The method note on the English side, in Chinese."""
+    if translator == "gist":
+        return "英文行为逐词词典释义（政策术语表优先，其余取 CC-CEDICT 首个义项），并非翻译；引用时请以中文原文为准。"
+    if translator == "none":
+        return "本简报不含正文英文译文。"
+    return f"英文行为机器翻译（{translator}），除标注“reviewed”者外未经人工审校。"
+
+
+# --------------------------------------------------------------------------
+# A theme section's overview line
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def overview(points: Sequence[Point]) -> tuple[str, str]:
+    """One line in each language: how many points, from how many outlets, over which dates.
+
+    Outlets are counted over every source of every point (an unknown outlet
+    counts once per file).  Full dates give a range; month-day dates (no year
+    known, never invented) are used only when no source has a full date.
+    """
+    sources: dict[str, Source] = {}
+    for point in points:
+        for source in point.sources:
+            sources.setdefault(source.path, source)
+    outlets = len({s.outlet or s.path for s in sources.values()})
+    count = len(points)
+    dates_zh, dates_en = _date_span(list(sources.values()))
+    zh = f"{count} 条要点，来自 {outlets} 家媒体，{dates_zh}"
+    en = f"{plural(count, 'point', 'points')} from {plural(outlets, 'outlet', 'outlets')}, {dates_en}"
+    return zh, en
+
+
+def _date_span(sources: list[Source]) -> tuple[str, str]:
+    dated = sorted(s.date for s in sources if s.date is not None)
+    undated = len(sources) - len(dated)
+    if dated:
+        zh, en = _range_zh(dated[0], dated[-1]), _range_en(dated[0], dated[-1])
+        if undated:
+            zh += f"（另有 {undated} 篇未注明日期）"
+            en += f" (plus {plural(undated, 'undated source', 'undated sources')})"
+        return zh, en
+    month_days = sorted(
+        {(int(m.group(1)), int(m.group(2))) for s in sources if s.date_text and (m := _MONTH_DAY.search(s.date_text))}
+        | {_iso_month_day(s.date_text) for s in sources if s.date_text and _iso_month_day(s.date_text)}
+    )
+    month_days = [md for md in month_days if 1 <= md[0] <= 12 and 1 <= md[1] <= 31]
+    if month_days:
+        (m1, d1), (m2, d2) = month_days[0], month_days[-1]
+        if (m1, d1) == (m2, d2):
+            zh, en = f"{m1}月{d1}日", f"{d1} {_MONTHS[m1 - 1]}"
+        elif m1 == m2:
+            zh, en = f"{m1}月{d1}日至{m2}月{d2}日", f"{d1}–{d2} {_MONTHS[m1 - 1]}"
+        else:
+            zh, en = f"{m1}月{d1}日至{m2}月{d2}日", f"{d1} {_MONTHS[m1 - 1]} – {d2} {_MONTHS[m2 - 1]}"
+        return f"{zh}（年份未注明）", f"{en} (year not stated)"
+    return "日期不详", "undated"
+
+
+def _iso_month_day(text: str) -> tuple[int, int] | None:
+    match = re.fullmatch(r"\s*(?:--)?(\d{1,2})-(\d{1,2})\s*", text)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _range_zh(first: dt.date, last: dt.date) -> str:
+    start = f"{first.year}年{first.month}月{first.day}日"
+    if first == last:
+        return start
+    if first.year == last.year:
+        return f"{start}至{last.month}月{last.day}日"
+    return f"{start}至{last.year}年{last.month}月{last.day}日"
+
+
+def _range_en(first: dt.date, last: dt.date) -> str:
+    def full(day: dt.date) -> str:
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+    if first == last:
+        return full(first)
+    if first.year == last.year:
+        if first.month == last.month:
+            return f"{first.day}–{last.day} {_MONTHS[first.month - 1]} {first.year}"
+        return f"{first.day} {_MONTHS[first.month - 1]} – {full(last)}"
+    return f"{full(first)} – {full(last)}"
