@@ -359,8 +359,19 @@ def build(
     if mail_to and "pdf" not in settings.build.formats:
         raise UsageError("--mail-to sends the PDF: add pdf to --format")
     day = today or dt.date.today()
+
+    def mail(brief: Any, written: list[Path]) -> None:
+        from briefing import deliver
+
+        pdf = next(path for path in written if path.suffix == ".pdf")
+        deliver.send_pdf(pdf, settings.mail, brief=brief, date=day)
+        log.info("mailed %s to %s", pdf, ", ".join(settings.mail.to + settings.mail.cc))
+        if not quiet:
+            click.echo(f"mailed {pdf} to {', '.join(settings.mail.to + settings.mail.cc)}")
+
     try:
-        brief, written = core.publish(sources or None, settings=settings, today=day)
+        # The --new-only state advances only after the mail went out (see core.publish).
+        brief, written = core.publish(sources or None, settings=settings, today=day, deliver=mail if mail_to else None)
     except NothingNewError as nothing:
         # Not a failure: under --quiet cron must stay silent, so only the exit status tells.
         if quiet:
@@ -371,14 +382,6 @@ def build(
     if not quiet:
         for path in written:
             click.echo(str(path))
-    if mail_to:
-        from briefing import deliver
-
-        pdf = next(path for path in written if path.suffix == ".pdf")
-        deliver.send_pdf(pdf, settings.mail, brief=brief, date=day)
-        log.info("mailed %s to %s", pdf, ", ".join(settings.mail.to + settings.mail.cc))
-        if not quiet:
-            click.echo(f"mailed {pdf} to {', '.join(settings.mail.to + settings.mail.cc)}")
 
 
 @cli.command()

@@ -11,7 +11,7 @@ import functools
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from briefing import dedup, ingest, rank, reworded, scope, segment, themes, toke
 from briefing import encoder as sentence_encoder
 from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings
-from briefing.errors import BriefingError, NothingNewError, StrictError
+from briefing.errors import BriefingError, EmptyBriefError, NothingNewError, StrictError
 from briefing.fsutil import remove_stale_temporaries
 from briefing.models import Article, Brief, Point, Sentence, Skipped, Source, ThemeSection
 from briefing.runlock import run_lock
@@ -68,12 +68,21 @@ def read_corpus(
             else:
                 corpus.articles.append(item)
                 corpus.scored[item.path] = scored
+    if not corpus.articles:
+        raise EmptyBriefError(_nothing_read(corpus.skipped, len(paths)))
     if strict and corpus.skipped:
         raise StrictError(
             f"{len(corpus.skipped)} file(s) skipped (--strict): "
             + "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped)
         )
     return corpus
+
+
+def _nothing_read(skipped: list[Skipped], files: int) -> str:
+    if not files:
+        return "no article read: the sources hold no article file (empty folder, or no such path); no brief was written"
+    reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:5]) + ("; …" if len(skipped) > 5 else "")
+    return f"no article read: all {len(skipped)} file(s) were skipped ({reasons}); no brief was written"
 
 
 def _read_and_score(path: Path, *, max_bytes: int) -> list[tuple[Article | Skipped, list[tuple[Sentence, float]]]]:
@@ -172,11 +181,24 @@ def build_brief(
             "each is listed with the source it repeats."
         )
 
+    if published is not None:
+        # New means: not in an earlier brief's input (by text, so copies and reposts too).
+        new = [a for a in articles if published.is_new_article(a)]
+        if not new:
+            raise NothingNewError(f"nothing new: all {len(articles)} article(s) were in an earlier brief's input")
+        articles = new
+
     # Off-topic articles (and digest stories) are read and listed, never points.
     scored = [pair for article in articles if article.on_topic for pair in corpus.scored[article.path]]
     points = _unpublished(dedup.merge_points(scored), published)
     sections = file_points(points, [sentence for sentence, _ in scored], settings)
     selected = [p for section in sections for p in section.points]
+    if not selected:
+        off_topic = sum(not a.on_topic for a in articles)
+        why = f"{len(articles)} article(s) read, {off_topic} of them off the brief's subject, no point to report"
+        if published is not None:
+            raise NothingNewError(f"nothing new: {why}")
+        raise EmptyBriefError(f"{why}; no brief was written")
     executive = sorted(selected, key=_strength, reverse=True)[: build.executive]
     translator = english_side(selected, settings)
     notes += [f"Some English lines fell back to the word-by-word gist: {cause}" for cause in translator.fallbacks]
@@ -245,11 +267,15 @@ def publish(
     *,
     settings: Settings | None = None,
     today: dt.date | None = None,
+    deliver: Callable[[Brief, list[Path]], None] | None = None,
 ) -> tuple[Brief, list[Path]]:
-    """Build and write the brief under the output folder's run lock (what `briefing build` does).
+    """Build, write and (with ``deliver``) hand on the brief under the output
+    folder's run lock (what `briefing build` does).
 
-    The --new-only state is saved only after every format is on disk, so a
-    run killed half-way publishes nothing twice and loses nothing.
+    The --new-only state advances only once the brief has reached its readers:
+    every format is on disk and ``deliver`` (the mail) returned.  A run killed
+    half-way, or whose mail failed, records nothing, so the next run reports
+    the same articles again: nothing is lost, at worst something is sent twice.
     """
     settings = settings or Settings()
     build = settings.build
@@ -262,8 +288,10 @@ def publish(
         state = PublishedState.load(Path(build.state_file)) if build.new_only else None
         brief = build_brief(sources, settings=settings, today=today, published=state)
         written = write_brief(brief, output, formats=build.formats)
+        if deliver is not None:
+            deliver(brief, written)
         if state is not None:
-            state.record(brief.points, today)
+            state.record(brief.articles, today)
             state.save()
     return brief, written
 

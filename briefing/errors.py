@@ -40,3 +40,13 @@ class NothingNewError(BriefingError):
     """--new-only found no point that was not published before."""
 
     exit_code = 3
+
+
+class EmptyBriefError(BriefingError):
+    """No article was read, or none says anything on the brief's subject: no brief is written or mailed.
+
+    Exit 66 (EX_NOINPUT in sysexits.h), whether or not --strict is given: an
+    empty brief mailed at seven in the morning is worse than none.
+    """
+
+    exit_code = 66

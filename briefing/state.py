@@ -1,8 +1,12 @@
-"""What earlier briefs published, for --new-only.
+"""What earlier briefs read, for --new-only.
 
-The state is a JSON file of point fingerprints.  It is written atomically and
-only after the brief itself is on disk, so an interrupted run can at worst
-publish a point twice, never lose one.
+The state is a JSON file of article fingerprints: an article (by its text, so
+a repost or another encoding of it too) that was in an earlier brief's input
+is not new, and neither are its points.  Unchanged input is "nothing new", not
+a brief of ever lower-ranked leftovers.  It is written atomically and only
+after the brief has reached its readers (written, and mailed when asked), so an
+interrupted run or a failed mail can at worst report an article twice, never
+lose one.  Version 1 files (point fingerprints) are read and still honoured.
 """
 
 from __future__ import annotations
@@ -16,15 +20,35 @@ from pathlib import Path
 
 from briefing.errors import BriefingError
 from briefing.fsutil import write_atomic
-from briefing.models import Point
+from briefing.models import Article, Point
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def fingerprint(text: str) -> str:
     """Stable across punctuation, spacing and full-/half-width differences."""
     content = "".join(ch for ch in unicodedata.normalize("NFKC", text).lower() if ch.isalnum())
     return hashlib.sha1(content.encode("utf-8")).hexdigest()[:16]
+
+
+def article_fingerprint(article: Article) -> str:
+    """The article's text, simplified, letters and digits only: the same for its copies."""
+    from briefing.dedup import article_key  # noqa: PLC0415 - dedup imports numpy
+
+    return hashlib.sha1(article_key(article.paragraphs).encode("utf-8")).hexdigest()[:16]
+
+
+# A repost with another header or footer has another article fingerprint, but
+# most of its paragraphs are the same: an article most of whose substantial
+# paragraphs were read before is not new.
+SEEN_PARAGRAPH_SHARE = 0.6
+PARAGRAPH_MIN_CHARS = 20
+
+
+def paragraph_fingerprints(article: Article) -> set[str]:
+    from briefing.clean import normalize_for_analysis  # noqa: PLC0415
+
+    return {fingerprint(normalize_for_analysis(p)) for p in article.paragraphs if len(p) >= PARAGRAPH_MIN_CHARS}
 
 
 def point_fingerprints(point: Point) -> set[str]:
@@ -36,7 +60,10 @@ def point_fingerprints(point: Point) -> set[str]:
 @dataclass(slots=True)
 class PublishedState:
     path: Path
-    published: dict[str, str] = field(default_factory=dict)  # fingerprint -> first brief date
+    articles: dict[str, str] = field(default_factory=dict)  # article fingerprint -> first brief date
+    paragraphs: dict[str, str] = field(default_factory=dict)  # paragraph fingerprint -> first brief date
+    # Point fingerprints from version 1 files: still honoured, no longer added to.
+    published: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> PublishedState:
@@ -44,32 +71,45 @@ class PublishedState:
             return cls(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != STATE_VERSION or not isinstance(data.get("published"), dict):
-                raise ValueError("not a briefing state file of version 1")
+            version = data.get("version") if isinstance(data, dict) else None
+            if version not in (1, STATE_VERSION) or not isinstance(data.get("published", {}), dict):
+                raise ValueError(f"not a briefing state file of version 1 or {STATE_VERSION}")
+            articles, paragraphs = data.get("articles", {}), data.get("paragraphs", {})
+            if not isinstance(articles, dict) or not isinstance(paragraphs, dict):
+                raise ValueError("'articles' or 'paragraphs' is not a mapping")
         except (OSError, ValueError) as exc:
             raise BriefingError(f"{path}: cannot read the state file: {exc}; move it away to start afresh") from exc
-        return cls(path, dict(data["published"]))
+        return cls(path, dict(articles), dict(paragraphs), dict(data.get("published", {})))
+
+    def is_new_article(self, article: Article) -> bool:
+        if article_fingerprint(article) in self.articles:
+            return False
+        own = paragraph_fingerprints(article)
+        return not own or len(own & self.paragraphs.keys()) < SEEN_PARAGRAPH_SHARE * len(own)
 
     def is_new(self, point: Point) -> bool:
         return not (point_fingerprints(point) & self.published.keys())
 
-    def record(self, points: list[Point], day: dt.date) -> None:
-        for point in points:
-            for key in point_fingerprints(point):
-                self.published.setdefault(key, day.isoformat())
+    def record(self, articles: list[Article], day: dt.date) -> None:
+        for article in articles:
+            self.articles.setdefault(article_fingerprint(article), day.isoformat())
+            for key in paragraph_fingerprints(article):
+                self.paragraphs.setdefault(key, day.isoformat())
 
     def save(self) -> None:
-        payload = json.dumps(
-            {"version": STATE_VERSION, "published": dict(sorted(self.published.items()))},
-            ensure_ascii=False,
-            indent=0,
-        ).encode("utf-8")
+        content: dict[str, object] = {
+            "version": STATE_VERSION,
+            "articles": dict(sorted(self.articles.items())),
+            "paragraphs": dict(sorted(self.paragraphs.items())),
+        }
+        if self.published:
+            content["published"] = dict(sorted(self.published.items()))
+        payload = json.dumps(content, ensure_ascii=False, indent=0).encode("utf-8")
         try:
             write_atomic(self.path, payload)
         except OSError as exc:
             # Not a traceback: the brief is on disk, only the record of it is not.
             raise BriefingError(
                 f"cannot save the --new-only state to {self.path}: {exc.strerror or exc}; "
-                "the brief was written, the state file is unchanged (the next run may repeat these points)"
+                "the brief was written, the state file is unchanged (the next run may repeat these articles)"
             ) from exc
-

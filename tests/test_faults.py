@@ -89,7 +89,7 @@ def assert_old_or_complete_new(out: Path, old: dict[str, bytes]) -> str:
     else:
         data = json.loads(state.read_text(encoding="utf-8"))
         before = json.loads(old[".published.json"])
-        assert data["version"] == 1 and set(before["published"]) <= set(data["published"])
+        assert data["version"] == 2 and set(before["articles"]) <= set(data["articles"])
         # The state is saved only after every format is on disk.
         assert pdf.read_bytes() != old["brief.pdf"], "state saved before the PDF"
         states.append("state:new")
@@ -149,7 +149,7 @@ def test_killed_builds_leave_the_previous_brief_and_state_intact(corpora, tmp_pa
     assert temporaries(out) == []
     assert_complete_pdf(out / "brief.pdf")
     state = json.loads((out / ".published.json").read_text(encoding="utf-8"))
-    assert set(json.loads(old[".published.json"])["published"]) < set(state["published"])
+    assert set(json.loads(old[".published.json"])["articles"]) < set(state["articles"])
 
 
 def _limit_file_size(limit: int):
