@@ -136,7 +136,13 @@ def choose_sense(word: str) -> str | None:
     main sense first; the common words it gets wrong (开放 → "bloom") are set
     right in the glossary's gist-only part.
     """
-    return _dictionaries.cedict_lookup(word)
+    english = _dictionaries.cedict_lookup(word)
+    if english is not None and (surname := _SURNAME_SENSE.match(english)):
+        return surname.group(1)  # 欧阳 → "Ouyang", not "two-character surname Ouyang"
+    return english
+
+
+_SURNAME_SENSE = re.compile(r"^(?:two-character |compound )?surname ([A-Z][a-z]+)$")
 
 
 # --------------------------------------------------------------------------
@@ -507,14 +513,14 @@ _COUNTERS = frozenset("次 届 个 轮 批 期 位 名 项 季".split())
 
 
 def _possessive(units: list[Unit]) -> list[Unit]:
-    """Pronoun + 的 → "his/their"; a name + 的 → "X's" (他的指纹 → his fingerprint)."""
+    """Pronoun + 的 → "his/their"; a person or organisation + 的 → "X's" (他的指纹 → his fingerprint)."""
     out = list(units)
     for i, unit in enumerate(out[:-2]):
         if out[i + 1].zh != "的" or not out[i + 2].en or out[i + 2].en in _CLAUSE_END:
             continue
         if unit.zh in _POSSESSIVES:
             unit.en = _POSSESSIVES[unit.zh]
-        elif unit.tag.startswith(("nr", "ns", "nt")) and unit.en and unit.en[:1].isupper():
+        elif unit.tag.startswith(("nr", "nt")) and unit.en and unit.en[:1].isupper():
             unit.en += "'" if unit.en.endswith("s") else "'s"
     return out
 
