@@ -35,7 +35,7 @@ from briefing.tokenize import _tokenizer
 # them all, ``benchmarks/translation.py --ablate NAME`` measures each one.
 RULES: frozenset[str] = frozenset(
     {"names", "phrases", "dates", "localiser", "demonym", "plural", "passive", "function",
-     "possessive"}
+     "possessive", "approximate", "article", "tense", "date-order"}
 )
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -342,7 +342,8 @@ _SPECIAL = re.compile(
     r"|(?P<clock>(?P<h>\d{1,2})[时点](?:(?P<min>\d{1,2})分)?(?!钟))"
     r"|(?P<percent>百分之(?P<pnum>\d+(?:\.\d+)?))"
     r"|(?P<amount>(?P<num>\d+(?:\.\d+)?)(?P<unit>万亿|亿|万)(?P<cur>美元|人民币|元|欧元|英镑|日元)?)"
-    r"|(?P<latin>[A-Za-z][A-Za-z0-9.&+'’\-]*(?:\s+[A-Za-z0-9][A-Za-z0-9.&+'’\-]*)*)"
+    # A Latin name runs on over spaces, but not into a date: "OpenAI 2月16日".
+    r"|(?P<latin>[A-Za-z][A-Za-z0-9.&+'’\-]*(?:\s+(?!\d+[年月日号时点])[A-Za-z0-9][A-Za-z0-9.&+'’\-]*)*)"
     r"|(?P<number>\d+(?:[.,]\d+)*%?)"
 )
 _CURRENCY = {"美元": "US dollars", "人民币": "yuan", "元": "yuan", "欧元": "euros", "英镑": "pounds",
@@ -509,7 +510,7 @@ def _passive(units: list[Unit]) -> list[Unit]:
 
 _POSSESSIVES = {"我": "my", "你": "your", "您": "your", "他": "his", "她": "her", "它": "its",
                 "我们": "our", "你们": "your", "他们": "their", "她们": "their", "它们": "their"}
-_COUNTERS = frozenset("次 届 个 轮 批 期 位 名 项 季".split())
+_COUNTERS = frozenset("次 届 个 轮 批 期 位 名 项 季 股 种 场 段 番 起 则 家 款 条 篇 份 件".split())
 
 
 def _possessive(units: list[Unit]) -> list[Unit]:
@@ -525,15 +526,98 @@ def _possessive(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def _ordinal_counter(units: list[Unit]) -> list[Unit]:
-    """第三十次会议 → "thirtieth meeting": the counter after an ordinal says nothing in English."""
+_DETERMINERS = frozenset("这 那 每 该 一 首 几 哪 各 某 两 此 本 上 下 第".split())
+
+
+def _counters(units: list[Unit]) -> list[Unit]:
+    """A counter after an ordinal, a number or a determiner says nothing in English.
+
+    第三十次会议 → "thirtieth meeting", 这股寒流 → "this cold wave" (not "this thigh").
+    """
     for previous, unit in zip(units, units[1:]):
-        if unit.zh in _COUNTERS and previous.zh.startswith("第"):
+        if unit.zh not in _COUNTERS:
+            continue
+        if previous.zh.startswith("第") or previous.zh in _DETERMINERS or previous.tag == "m":
             unit.en = ""
     return units
 
 
-_LINE_RULES = (("function", _ordinal_counter), ("possessive", _possessive), ("localiser", _localiser), ("demonym", _demonym), ("plural", _plural), ("passive", _passive))
+_IRREGULAR_PAST = {
+    **_IRREGULAR_PARTICIPLES, "be": "was", "beat": "beat", "break": "broke", "choose": "chose", "do": "did",
+    "draw": "drew", "drive": "drove", "eat": "ate", "fall": "fell", "forget": "forgot", "give": "gave",
+    "know": "knew", "see": "saw", "show": "showed", "steal": "stole", "take": "took", "throw": "threw",
+    "write": "wrote", "go": "went", "come": "came", "become": "became", "begin": "began", "run": "ran",
+    "say": "said", "have": "had", "rise": "rose", "grow": "grew", "meet": "met", "speak": "spoke",
+}
+
+
+def past(verb: str) -> str:
+    """The simple past of the first word of an English verb phrase (announce → announced)."""
+    first, space, rest = verb.partition(" ")
+    if first.lower() in _IRREGULAR_PAST:
+        return _IRREGULAR_PAST[first.lower()] + space + rest
+    return participle(verb)
+
+
+def _tense(units: list[Unit]) -> list[Unit]:
+    """Verb + 了 → the simple past (发布了 → released): 了 after a verb marks a completed action."""
+    for unit, following in zip(units, units[1:]):
+        if following.zh == "了" and unit.tag.startswith("v") and unit.en and unit.en.isascii():
+            unit.en = past(unit.en)
+    return units
+
+
+def _date_after_verb(units: list[Unit]) -> list[Unit]:
+    """Subject + date + verb → subject + verb + date ("Guo Jiakun said on the 10th")."""
+    out = list(units)
+    for i in range(len(out) - 1):
+        if out[i].tag == "t" and out[i + 1].tag.startswith("v") and out[i + 1].en and i > 0 \
+                and out[i - 1].en not in _CLAUSE_END and out[i - 1].en:
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return out
+
+
+def _approximate(units: list[Unit]) -> list[Unit]:
+    """Number + 多/余/以上 → "more than N" (350,000 多辆 → more than 350,000)."""
+    out = list(units)
+    for i in range(1, len(out)):
+        if out[i].zh in ("多", "余", "以上") and out[i - 1].tag == "m" and out[i - 1].en:
+            out[i - 1].en, out[i].en = "more than " + out[i - 1].en, ""
+    return out
+
+
+_PREPOSITIONS = frozenset("in on of to from for with at by about into under during between".split())
+_NO_ARTICLE = re.compile(r"^(the|a|an|this|that|these|those|his|her|its|their|our|my|your|some|all|each|every|"
+                         r"many|more|most|other|such|no|any|both|one|two|three|first|second|\d)\b", re.IGNORECASE)
+
+
+def _article(units: list[Unit]) -> list[Unit]:
+    """Preposition + common noun → "… the noun": English news rarely leaves it bare."""
+    previous = None
+    for unit in units:
+        if not unit.en:
+            continue
+        after_preposition = previous is None or previous.en in _CLAUSE_END or previous.en.split(" ")[-1] in _PREPOSITIONS
+        if (after_preposition and unit.tag.startswith("n")
+                and not unit.tag.startswith(("nr", "ns", "nt", "nz")) and unit.en[:1].islower()
+                and not _NO_ARTICLE.match(unit.en)):
+            unit.en = "the " + unit.en
+        previous = unit
+    return units
+
+
+_LINE_RULES = (
+    ("function", _counters),
+    ("approximate", _approximate),
+    ("possessive", _possessive),
+    ("localiser", _localiser),
+    ("demonym", _demonym),
+    ("plural", _plural),
+    ("passive", _passive),
+    ("tense", _tense),
+    ("date-order", _date_after_verb),
+    ("article", _article),
+)
 
 
 # --------------------------------------------------------------------------
@@ -551,7 +635,8 @@ def segments(text: str, rules: Iterable[str] = RULES) -> list[tuple[str, str | N
     for match in special.finditer(text):
         if match.start() > position:
             units.extend(_units(text[position : match.start()], rules))
-        units.append(Unit(match[0], "m", convert(match)))
+        is_date = bool(match["md"] or match["ymd"] or match["day"]) if "dates" in rules else False
+        units.append(Unit(match[0], "t" if is_date else "m", convert(match)))
         position = match.end()
     if position < len(text):
         units.extend(_units(text[position:], rules))

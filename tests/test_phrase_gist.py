@@ -113,10 +113,15 @@ def test_impossible_dates_stay_as_written() -> None:
 @pytest.mark.parametrize(
     ("rule", "chinese", "expected"),
     [
-        ("localiser", "记者们在会议上提问。", "Reporters on meeting question."),
+        ("localiser", "记者们在会议上提问。", "The reporters on the meeting question."),
         ("demonym", "他说荷兰队获胜", "the Dutch team"),
-        ("plural", "记者们提问", "Reporters"),
-        ("passive", "他被警方逮捕了。", "He was arrested by police."),
+        ("plural", "记者们提问", "reporters"),
+        ("passive", "他被警方逮捕了。", "He was arrested by the police."),
+        ("article", "他在会议上发言", "on the meeting"),
+        ("tense", "他们发表了报告", "They issued"),
+        ("approximate", "350多辆汽车", "More than 350 car"),
+        ("date-order", "郭嘉昆10日表示", "said on the 10th"),
+        ("function", "这股寒流", "This cold"),
         ("possessive", "他的公司", "His company"),
         ("dates", "10日", "On the 10th"),
         ("names", "苏齐芳说", "Su Qifang"),
