@@ -139,10 +139,19 @@ def choose_sense(word: str) -> str | None:
     english = _dictionaries.cedict_lookup(word)
     if english is not None and (surname := _SURNAME_SENSE.match(english)):
         return surname.group(1)  # 欧阳 → "Ouyang", not "two-character surname Ouyang"
+    if english is not None and english[:1].isupper():
+        # CC-CEDICT says where a place is ("Zhejiang province in east China"): the name and kind are enough.
+        if place := _WHERE_A_PLACE_IS.match(english):
+            return " ".join(filter(None, (place["name"], place["kind"])))
     return english
 
 
 _SURNAME_SENSE = re.compile(r"^(?:two-character |compound )?surname ([A-Z][a-z]+)$")
+_WHERE_A_PLACE_IS = re.compile(
+    r"^(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*)*)\s+"
+    r"(?:(?:prefecture|county|sub-provincial)[- ]level city|(?P<kind>province|district|prefecture|county|city|town))"
+    r"\s+(?:in|of)\s+.+$"
+)
 
 
 # --------------------------------------------------------------------------
