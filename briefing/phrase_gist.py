@@ -457,8 +457,27 @@ def plural(noun: str) -> str:
     return f"{head} {last}".strip()
 
 
+_MANY = frozenset("许多 很多 一些 这些 那些 各种 几 多个 几个 众多 诸多 不少 大量 两 三 四 五 六 七 八 九 十 数".split())
+
+
+def _is_many(unit: Unit) -> bool:
+    if unit.zh in _MANY:
+        return True
+    number = unit.zh.replace(",", "").rstrip("多余")
+    return unit.tag == "m" and number.replace(".", "", 1).isdigit() and float(number) > 1
+
+
 def _plural(units: list[Unit]) -> list[Unit]:
-    """Noun + 们 → the plural noun (记者们 → reporters)."""
+    """Noun + 们, or many/a number (+ counter) + noun → the plural noun (记者们 → reporters, 三辆车 → three cars)."""
+    last_many = -9
+    for i, unit in enumerate(units):
+        if _is_many(unit):
+            last_many = i
+        elif unit.en == "" and last_many == i - 1:
+            last_many = i  # a counter between the number and its noun
+        elif (last_many == i - 1 and (unit.tag in ("", "n", "nz", "zg", "vn")) and unit.en and unit.en[:1].islower()
+                and " " not in unit.en):
+            unit.en = plural(unit.en)
     out: list[Unit] = []
     for unit in units:
         if unit.zh == "们" and out and out[-1].en and out[-1].tag.startswith("n"):
@@ -569,7 +588,11 @@ def past(verb: str) -> str:
 
 
 def _tense(units: list[Unit]) -> list[Unit]:
-    """Verb + 了 → the simple past (发布了 → released): 了 after a verb marks a completed action."""
+    """Verb + 了 → the simple past (发布了 → released): 了 after a verb marks a completed action.
+
+    Putting every verb of a sentence with a past marker (已经, 曾, 昨天, a date)
+    into the past was measured too: chrF +0.03 but BLEU −0.1 on dev, so not kept.
+    """
     for unit, following in zip(units, units[1:]):
         if following.zh == "了" and unit.tag.startswith("v") and unit.en and unit.en.isascii():
             unit.en = past(unit.en)
