@@ -1,24 +1,29 @@
 """The phrase gist: the embedded, offline English side, one Chinese line at a time.
 
 Still a gloss, not a translation (and labelled as one): it reads the line as
-jieba words with their part-of-speech tags and
+the brief's jieba words, with a coarse part of speech taken from the
+dictionaries (:func:`_tag`), and
 
 * matches **phrases before words**: the longest run of up to four words that
-  the policy glossary or CC-CEDICT holds whole (外交部发言人, 第二天);
-* **romanises names** no dictionary knows instead of leaving them in Chinese:
-  a Chinese person's name surname first (苏齐芳 → "Su Qifang"), a foreign one
-  as one word, a place with its kind (双清区 → "Shuangqing District");
+  the policy glossary or CC-CEDICT holds whole (外交部发言人, 一次又一次);
+* **romanises names** no dictionary knows instead of leaving them in Chinese,
+  with CC-CEDICT's readings: a Chinese person's name surname first (苏齐芳 →
+  "Su Qifang"), a foreign one as one word, a place with its kind (双清区 →
+  "Shuangqing District");
 * reads **grammar words** as grammar (们 is not "plural marker for
   pronouns", 说 "said" rather than "persuade") and takes CC-CEDICT's first
   plain sense for the rest (see :func:`choose_sense` for what was tried);
-* applies the most frequent **word-order rules** of Chinese news, each one
-  measured on held-out news sentences (see :data:`RULES` and
-  ``benchmarks/translation.py``): dates and clock times in English order,
-  在 X 上/中 → "on/in X", country + 队/人/政府 → "the Dutch team", noun + 们 →
-  plural, 被 → passive.
+* reads dates, clock times, percentages and amounts whole (1月16日 →
+  "January 16", 10日 → "on the 10th", 13.21万亿元 → "13.21 trillion yuan");
+* applies the most frequent **word-order rules** of Chinese news, each kept
+  only if it helped on the dev half of a news test set (see :data:`RULES`
+  and ``benchmarks/translation.py --ablate``): 在 X 上/中 → "on/in X",
+  country + 队/人/政府 → "the Dutch team", noun + 们 and number + noun →
+  plural, 被 → passive, verb + 了 → past, pronoun + 的 → "his", a date after
+  its verb, "the" after a preposition.
 
 What it cannot do, and the brief says so: reorder clauses, choose tense or
-articles, or resolve what a pronoun or an ellipsis refers to.
+articles in general, or resolve what a pronoun or an ellipsis refers to.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from briefing import translate as _dictionaries
-from briefing.tokenize import _tokenizer
+from briefing.tokenize import tokens
 
 # The word-order and naming rules, by name; :func:`translate_line` applies
 # them all, ``benchmarks/translation.py --ablate NAME`` measures each one.
@@ -159,25 +164,37 @@ _WHERE_A_PLACE_IS = re.compile(
 # --------------------------------------------------------------------------
 
 
-@functools.cache
-def _surnames() -> dict[str, str]:
-    """Surname → its pinyin, from CC-CEDICT's "surname X" entries (曾 → Zeng, 单 → Shan)."""
-    table: dict[str, str] = {}
-    for head, entries in _dictionaries._cedict_raw().items():
-        if len(head) > 2:
-            continue
-        for entry in entries:
-            match = re.search(r"/(?:two-character )?surname ([A-Z][a-z]+)/", entry)
-            if match and entry[:1].isupper():
-                table.setdefault(head, match.group(1))
-    return table
+@functools.lru_cache(maxsize=4096)
+def surname(head: str) -> str | None:
+    """The pinyin of ``head`` as a surname, from CC-CEDICT's "surname X" readings (曾 → Zeng, 单 → Shan)."""
+    for entry in _dictionaries._cedict_raw().get(head, ()):
+        match = _SURNAME_ENTRY.search(entry)
+        if match and entry[:1].isupper():
+            return match.group(1)
+    return None
+
+
+_SURNAME_ENTRY = re.compile(r"/(?:two-character |compound )?surname ([A-Z][a-z]+)/")
+
+
+@functools.lru_cache(maxsize=8192)
+def _syllable(char: str) -> str:
+    """One character's pinyin without tones, from CC-CEDICT: its first common reading.
+
+    CC-CEDICT is loaded for the gist anyway; pypinyin would add 0.25–0.4 s of
+    imports to every build for readings that differ only for a few
+    polyphonic characters.
+    """
+    entries = _dictionaries._cedict_raw().get(char, ())
+    readings = [e.partition("]")[0] for e in entries]
+    common = [r for r, e in zip(readings, entries) if r[:1].islower() and "variant of" not in e] or readings
+    if not common:
+        return ""
+    return re.sub(r"[1-5]", "", common[0]).replace("u:", "u").replace(" ", "").lower()
 
 
 def _syllables(text: str) -> list[str]:
-    from pypinyin import Style, lazy_pinyin
-
-    return [s.replace("ü", "u").replace("v", "u") for s in lazy_pinyin(text, style=Style.NORMAL, v_to_u=True)
-            if s.strip()]
+    return [syllable for char in text if (syllable := _syllable(char))]
 
 
 def romanise(text: str) -> str:
@@ -189,11 +206,10 @@ def person_name(name: str) -> str:
     """A person's name in pinyin: a Chinese name surname first ("Su Qifang"), a foreign one whole."""
     if "·" in name:
         return " ".join(_part_of_foreign_name(part) for part in name.split("·") if part)
-    surnames = _surnames()
     for size in (2, 1):
-        surname, given = name[:size], name[size:]
-        if surname in surnames and 1 <= len(given) <= 2:
-            return f"{surnames[surname]} {romanise(given)}"
+        family, given = name[:size], name[size:]
+        if 1 <= len(given) <= 2 and (reading := surname(family)):
+            return f"{reading} {romanise(given)}"
     return romanise(name)
 
 
@@ -222,15 +238,44 @@ def place_name(name: str) -> str:
 _MAX_PHRASE_TOKENS = 4
 
 
-@functools.cache
-def _pos_tokenizer():  # type: ignore[no-untyped-def]
-    import jieba.posseg
+_PRONOUNS = frozenset("我 你 您 他 她 它 我们 你们 他们 她们 它们 自己 大家 其 该 此 这 那 这些 那些".split())
+_NUMERAL = re.compile(r"^[\d.,%]+$|^[一二三四五六七八九十百千万亿两几]+$")
+_VERB_SENSE = re.compile(r"(^to |ed$|^said$)")
 
-    return jieba.posseg.POSTokenizer(_tokenizer())
+
+def _tag(word: str) -> str:
+    """A coarse part of speech in jieba's letters, from the dictionaries the gist reads anyway.
+
+    jieba's own tagger (jieba.posseg) costs 0.9–1.5 s to load (its HMM
+    tables and the tag of every dictionary word) against the build's 0.3 s
+    budget for the English side; the rules need only this much:
+    m (number), f (localiser), r (pronoun), v (verb: a sense "to …"),
+    ns (a name: a glossary or CC-CEDICT entry that is capitalised), n (other
+    known words) and x (unknown to both dictionaries: most likely a name).
+    """
+    if _NUMERAL.match(word):
+        return "m"
+    if word in _LOCALISERS:
+        return "f"
+    if word in _PRONOUNS:
+        return "r"
+    grammar = GRAMMAR_WORDS.get(word, _dictionaries.FUNCTION_WORDS.get(word))
+    if grammar is not None or word in _dictionaries.PARTICLES:
+        return "v" if grammar and _VERB_SENSE.search(grammar) else "p"  # 表示 "said" is a verb, 在 "in" is not
+    english = _dictionaries.policy_glossary().get(word)
+    entries = _dictionaries._cedict_raw().get(word) or ()
+    common = next((e.partition("] /")[2] for e in entries if not e[:1].isupper()), None)
+    if english is None and not entries:
+        return "x"
+    if english is not None and english[:1].isupper() or english is None and common is None:
+        return "ns"
+    if common is not None and common.startswith("to ") or english is not None and _VERB_SENSE.search(english):
+        return "v"
+    return "n"
 
 
 def _tagged(text: str) -> list[tuple[str, str]]:
-    return [(p.word, p.flag) for p in _pos_tokenizer().cut(text) if not p.word.isspace()]
+    return [(word, _tag(word)) for word in tokens(text)]
 
 
 def _phrase(parts: Sequence[tuple[str, str]], i: int, rules: frozenset[str]) -> tuple[int, str, str] | None:
@@ -307,7 +352,7 @@ def _units(text: str, rules: frozenset[str]) -> list[Unit]:
             continue
         word, tag = parts[i]
         i += 1
-        if "names" in rules and tag.startswith(("nr", "ns")):
+        if "names" in rules and tag in ("x", "ns"):
             # A transliterated name jieba cut short (瓦尔迪 + 兹): take the loose character back.
             while i < len(parts) and len(parts[i][0]) == 1 and parts[i][0] in _TRANSLITERATION:
                 word += parts[i][0]
@@ -319,11 +364,32 @@ def _units(text: str, rules: frozenset[str]) -> list[Unit]:
             out.extend(pieces)
         elif "names" not in rules:
             out.append(Unit(word, tag, None))
-        elif tag.startswith(("nr", "ns")) or (pieces := _pieces(word, rules, single=True)) is None:
+        elif _looks_like_name(word) or (pieces := _pieces(word, rules, single=True)) is None:
             out.append(Unit(word, "nz", _unknown_name(word, tag)))
         else:
             out.extend(pieces)
     return out
+
+
+# The commonest Chinese surnames (about 300, with the compound ones): an
+# unknown word opening with one is taken for a person's name.  CC-CEDICT
+# lists many more characters as surnames (新, 重…), too many to go by.
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜"
+    "崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊"
+    "葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆"
+    "蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+) | frozenset("欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 夏侯 长孙 宇文 司徒 端木".split())
+
+
+def _looks_like_name(word: str) -> bool:
+    # An unknown word of two to four characters opening with a common surname,
+    # or ending like a place, is a name far more often than words glued together.
+    opens_with_surname = word[:1] in COMMON_SURNAMES or word[:2] in COMMON_SURNAMES
+    return (2 <= len(word) <= 4 and opens_with_surname) or (
+        len(word) > 2 and word.endswith(tuple(_PLACE_SUFFIXES))
+    ) or any(char in _TRANSLITERATION for char in word[1:])
 
 
 # Characters that spell foreign names far more often than they mean anything.
@@ -334,7 +400,7 @@ def _unknown_name(word: str, tag: str) -> str:
     # A word no dictionary knows, and that is not made of known words, is almost always a name.
     if word.endswith(tuple(_PLACE_SUFFIXES)) and len(word) > 2 or tag.startswith("ns"):
         return place_name(word)
-    if tag.startswith("nr") or (len(word) in (2, 3) and word[0] in _surnames()):
+    if tag.startswith("nr") or (2 <= len(word) <= 4 and (word[:1] in COMMON_SURNAMES or word[:2] in COMMON_SURNAMES)):
         return person_name(word)
     return romanise(word)
 
@@ -549,7 +615,7 @@ def _possessive(units: list[Unit]) -> list[Unit]:
             continue
         if unit.zh in _POSSESSIVES:
             unit.en = _POSSESSIVES[unit.zh]
-        elif unit.tag.startswith(("nr", "nt")) and unit.en and unit.en[:1].isupper():
+        elif unit.tag in ("nz", "ns") and unit.zh not in DEMONYMS and unit.en and unit.en[:1].isupper():
             unit.en += "'" if unit.en.endswith("s") else "'s"
     return out
 
@@ -624,18 +690,32 @@ _NO_ARTICLE = re.compile(r"^(the|a|an|this|that|these|those|his|her|its|their|ou
 
 
 def _article(units: list[Unit]) -> list[Unit]:
-    """Preposition + common noun → "… the noun": English news rarely leaves it bare."""
-    previous = None
-    for unit in units:
+    """A common noun after a preposition, or opening a clause with a verb, takes "the".
+
+    English news rarely leaves a noun bare; a headline does ("Export
+    controls"), so a clause without a verb gets none at its start.
+    """
+    previous: Unit | None = None
+    for i, unit in enumerate(units):
         if not unit.en:
             continue
-        after_preposition = previous is None or previous.en in _CLAUSE_END or previous.en.split(" ")[-1] in _PREPOSITIONS
-        if (after_preposition and unit.tag.startswith("n")
-                and not unit.tag.startswith(("nr", "ns", "nt", "nz")) and unit.en[:1].islower()
-                and not _NO_ARTICLE.match(unit.en)):
+        if previous is None or previous.en in _CLAUSE_END:
+            wanted = _verb_follows(units, i)
+        else:
+            wanted = previous.en.split(" ")[-1] in _PREPOSITIONS
+        if (wanted and unit.tag == "n" and unit.en[:1].islower() and not _NO_ARTICLE.match(unit.en)):
             unit.en = "the " + unit.en
         previous = unit
     return units
+
+
+def _verb_follows(units: list[Unit], start: int) -> bool:
+    for unit in units[start + 1 :]:
+        if unit.en in _CLAUSE_END:
+            return False
+        if unit.tag == "v":
+            return True
+    return False
 
 
 _LINE_RULES = (
