@@ -469,13 +469,16 @@ def glossary_terms(texts: Iterable[str]) -> list[tuple[str, str]]:
     meets the terms; terms are found exactly as the gist finds them, so the
     glossary never lists a term the English lines did not use.
     """
+    from briefing.phrase_gist import segments
+
     glossary = policy_glossary()
     listed = listed_terms()
     seen: dict[str, str] = {}
     for text in texts:
-        for source, english in _segments(text):
-            if source in listed and english == glossary[source]:
-                seen.setdefault(source, english)
+        for source, english in segments(text):
+            # A rule may have put "the" before the term or made it plural: it is still the term.
+            if source in listed and english and glossary[source] in english:
+                seen.setdefault(source, glossary[source])
     return list(seen.items())
 
 

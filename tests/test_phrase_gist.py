@@ -12,7 +12,7 @@ import time
 import pytest
 
 from briefing.phrase_gist import RULES, participle, person_name, place_name, plural, romanise, translate_line
-from briefing.translate import gist, word_gist
+from briefing.translate import gist, glossary_terms, word_gist
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -162,3 +162,10 @@ def test_fast_enough_for_a_brief() -> None:
     for line in lines:
         gist(line)
     assert time.perf_counter() - started < 0.5
+
+
+def test_glossary_lists_terms_a_rule_touched() -> None:
+    # "the export controls": the article rule changed the English, the term is still the term.
+    line = "美国商务部对出口管制进行了修改"
+    assert "the export controls" in gist(line)
+    assert ("出口管制", "export controls") in glossary_terms([line])
