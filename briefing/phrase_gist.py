@@ -43,9 +43,6 @@ RULES: frozenset[str] = frozenset(
      "possessive", "approximate", "article", "tense", "date-order"}
 )
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
 @dataclass(slots=True)
 class Unit:
     """One piece of the line: its Chinese, jieba's tag and the English chosen for it."""
@@ -142,8 +139,8 @@ def choose_sense(word: str) -> str | None:
     right in the glossary's gist-only part.
     """
     english = _dictionaries.cedict_lookup(word)
-    if english is not None and (surname := _SURNAME_SENSE.match(english)):
-        return surname.group(1)  # 欧阳 → "Ouyang", not "two-character surname Ouyang"
+    if english is not None and (family := _SURNAME_SENSE.match(english)):
+        return family.group(1)  # 欧阳 → "Ouyang", not "two-character surname Ouyang"
     if english is not None and english[:1].isupper():
         # CC-CEDICT says where a place is ("Zhejiang province in east China"): the name and kind are enough.
         if place := _WHERE_A_PLACE_IS.match(english):
@@ -774,5 +771,5 @@ def translate_line(text: str, rules: Iterable[str] = RULES) -> str:
     return _dictionaries._join([w for w in words if w])
 
 
-__all__ = ["GRAMMAR_WORDS", "RULES", "choose_sense", "participle", "person_name", "place_name",
-           "plural", "romanise", "segments", "translate_line"]
+__all__ = ["GRAMMAR_WORDS", "RULES", "choose_sense", "participle", "past", "person_name", "place_name",
+           "plural", "romanise", "segments", "surname", "translate_line"]

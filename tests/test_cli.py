@@ -257,3 +257,14 @@ def test_translate_reads_corrections_from_the_config(tmp_path):
 
 def test_translate_missing_file_is_a_usage_error(tmp_path):
     assert invoke("translate", str(tmp_path / "absent.txt")).exit_code == 2
+
+
+def test_translate_falls_back_to_the_gist_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.delenv("BRIEFING_TRANSLATE_OPENAI_MODEL", raising=False)
+    config = tmp_path / "briefing.toml"
+    config.write_text('[translate]\nopenai_base_url = "http://127.0.0.1:9/v1"\ncache = false\n', encoding="utf-8")
+    result = invoke("translate", "--config", str(config), "--translator", "openai", "--json", input="英伟达芯片\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[-1]) == {"zh": "英伟达芯片", "en": "Nvidia chips", "mode": "gist"}
+    strict = invoke("translate", "--config", str(config), "--translator", "openai", "--strict", input="英伟达芯片\n")
+    assert strict.exit_code == 1
