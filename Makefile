@@ -26,6 +26,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/summarizer.py ../shared/eval/nlpcc2017_dev.jsonl
+	$(BIN)/python benchmarks/translation.py ../shared/eval/wmt18_zh_en.tsv
 	$(BIN)/python benchmarks/brief.py
 
 clean:

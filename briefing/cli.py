@@ -451,6 +451,39 @@ def fetch(
         raise BriefingError(f"{len(report.failed)} URL(s) failed")
 
 
+@cli.command()
+@click.argument("file", required=False, type=click.Path(allow_dash=True, dir_okay=False, exists=False))
+@click.option(
+    "--translator",
+    type=click.Choice(["gist", "argos", "openai", "none"]),
+    help="English side (default from config: gist). The config's [translate] settings apply as for build.",
+)
+@click.option("--json", "as_json", is_flag=True, help='JSON lines {"zh", "en", "mode"} instead of plain English lines.')
+@click.option("--strict", is_flag=True, default=None, help="Fail (exit 1) if a line falls back to the gist.")
+@_config_option
+def translate(file: str | None, translator: str | None, as_json: bool, strict: bool | None, config_path: str | None) -> None:
+    """Translate Chinese lines (FILE, or - for stdin): one English line out per line in, in order."""
+    from briefing.translate import translate_lines
+
+    _setup_logging()
+    settings = load_settings(config_path)
+    settings.build = with_flags(settings.build, strict=strict)
+    settings.translate = with_flags(settings.translate, backend=translator)
+    lines = _read_lines(file)
+    for zh, english in zip(lines, translate_lines(lines, settings.translate, strict=settings.build.strict), strict=True):
+        record = {"zh": zh, "en": english.text, "mode": english.mode}
+        click.echo(json.dumps(record, ensure_ascii=False) if as_json else english.text)
+
+
+def _read_lines(file: str | None) -> list[str]:
+    if file is None or file == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return Path(file).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{file}: cannot read as UTF-8 text: {exc}") from exc
+
+
 @cli.command("config")
 @_config_option
 def show_config(config_path: str | None) -> None:

@@ -124,12 +124,13 @@ def method_en(translator: str, *, glossary_terms: int) -> str:
     """The method note on the English side, in English."""
     if translator == "gist":
         return (
-            "The English lines are a word-by-word gist, not a translation. Each Chinese word is "
-            f"looked up in a curated glossary of {glossary_terms} policy terms (names, "
-            "institutions, export-control vocabulary) and otherwise in the CC-CEDICT dictionary, "
-            "taking its first plain sense; particles are dropped, numbers and Latin words are kept, "
-            "and words neither dictionary knows are left in Chinese. Word order, tense, negation "
-            "scope and nuance can be wrong. Use the English to see what a point is about; quote the "
+            "The English lines are a word-by-word gist, not a translation. Each Chinese word or "
+            f"phrase is looked up in a curated glossary of {glossary_terms} policy terms "
+            "(names, institutions, export-control vocabulary) and otherwise in the CC-CEDICT "
+            "dictionary, taking its first plain sense; names neither dictionary knows are "
+            "romanised (pinyin), dates and amounts are written in English, and a few word-order "
+            "rules are applied (dates, 在…上, 被 passives). Word order, tense, negation scope and "
+            "nuance can be wrong. Use the English to see what a point is about; quote the "
             "Chinese, and have it translated before relying on its wording. Article titles in the "
             "source list are glossed the same way."
         )
@@ -144,7 +145,7 @@ def method_en(translator: str, *, glossary_terms: int) -> str:
 def method_zh(translator: str) -> str:
     """The method note on the English side, in Chinese."""
     if translator == "gist":
-        return "英文行为逐词词典释义（政策术语表优先，其余取 CC-CEDICT 首个义项），并非翻译；引用时请以中文原文为准。"
+        return "英文行为逐词（短语）词典释义（政策术语表优先，其余取 CC-CEDICT 首个义项，未收录的人名地名按拼音拼写），并非翻译；引用时请以中文原文为准。"
     if translator == "none":
         return "本简报不含正文英文译文。"
     return f"英文行为机器翻译（{translator}），除标注“reviewed”者外未经人工审校。"

@@ -28,11 +28,14 @@ import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from briefing.errors import UsageError
 from briefing.models import Translation
 from briefing.tokenize import tokens
+
+if TYPE_CHECKING:
+    from briefing.backends.chain import TranslateSettings
 
 log = logging.getLogger(__name__)
 
@@ -387,14 +390,21 @@ def _segments(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def gist(text: str) -> str:
-    """A word-by-word English gloss of one Chinese line (see the module docstring)."""
+def word_gist(text: str) -> str:
+    """The first gist: a word-by-word gloss of one Chinese line, kept to benchmark against."""
     words: list[str] = []
     for source, english in _segments(text.strip()):
         word = source if english is None else english
         if word:
             words.append(word)
     return _join(words)
+
+
+def gist(text: str) -> str:
+    """An English gist of one Chinese line: the phrase gist of :mod:`briefing.phrase_gist`."""
+    from briefing.phrase_gist import translate_line
+
+    return translate_line(text)
 
 
 def _join(words: list[str]) -> str:
@@ -427,6 +437,26 @@ def _join(words: list[str]) -> str:
     return out[:1].upper() + out[1:]
 
 
+def translate_lines(lines: Sequence[str], settings: TranslateSettings, *, strict: bool = False) -> list[Translation]:
+    """``lines`` through the backend ``settings`` name, as a build would: corrections, cache, gist fallback.
+
+    One :class:`Translation` per line, in order; an empty line stays empty
+    (the backends need not see it) so the output lines up with the input.
+    """
+    from briefing.backends.chain import build_translator
+
+    translator = build_translator(
+        settings.backend, settings, gist_factory=lambda: get_translator("gist"),
+        glossary=policy_glossary(), strict=strict,
+    )
+    wanted = [line for line in lines if line.strip()]
+    try:
+        done = iter(translator.translate(wanted) if wanted else [])
+    finally:
+        translator.close()
+    return [next(done) if line.strip() else Translation("", translator.mode) for line in lines]
+
+
 def gist_title(title: str) -> str:
     """An English gist of an article title (for the source appendix)."""
     return gist(title)
@@ -439,13 +469,16 @@ def glossary_terms(texts: Iterable[str]) -> list[tuple[str, str]]:
     meets the terms; terms are found exactly as the gist finds them, so the
     glossary never lists a term the English lines did not use.
     """
+    from briefing.phrase_gist import segments
+
     glossary = policy_glossary()
     listed = listed_terms()
     seen: dict[str, str] = {}
     for text in texts:
-        for source, english in _segments(text):
-            if source in listed and english == glossary[source]:
-                seen.setdefault(source, english)
+        for source, english in segments(text):
+            # A rule may have put "the" before the term or made it plural: it is still the term.
+            if source in listed and english and glossary[source] in english:
+                seen.setdefault(source, glossary[source])
     return list(seen.items())
 
 
@@ -458,6 +491,8 @@ __all__ = [
     "gist",
     "gist_title",
     "glossary_terms",
+    "translate_lines",
+    "word_gist",
     "listed_terms",
     "policy_glossary",
 ]

@@ -221,3 +221,50 @@ def test_console_script_runs_as_a_process():
     )
     assert result.returncode == 0
     assert "briefing" in result.stdout
+
+
+def test_translate_keeps_line_count_and_order():
+    lines = ["苏齐芳说，荷兰队获胜。", "", "美国商务部1月16日发布新规。"]
+    result = invoke("translate", "-", input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    from briefing.translate import gist
+
+    assert result.output.splitlines() == [gist(lines[0]), "", gist(lines[2])]
+
+
+def test_translate_json_names_the_mode_and_the_backend_flag_applies(tmp_path):
+    source = tmp_path / "lines.txt"
+    source.write_text("外交部发言人郭嘉昆表示\n英伟达芯片\n", encoding="utf-8")
+    result = invoke("translate", str(source), "--json")
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["zh"] for r in records] == ["外交部发言人郭嘉昆表示", "英伟达芯片"]
+    assert records[0]["en"].startswith("Foreign Ministry spokesperson Guo Jiakun")
+    assert {r["mode"] for r in records} == {"gist"}
+    none = invoke("translate", str(source), "--json", "--translator", "none")
+    assert [json.loads(line)["mode"] for line in none.output.splitlines()] == ["none", "none"]
+
+
+def test_translate_reads_corrections_from_the_config(tmp_path):
+    corrections = tmp_path / "corrections.tsv"
+    corrections.write_text("英伟达芯片\tNvidia's chips\n", encoding="utf-8")
+    config = tmp_path / "briefing.toml"
+    config.write_text(f'[translate]\ncorrections = "{corrections}"\n', encoding="utf-8")
+    result = invoke("translate", "--config", str(config), "--json", input="英伟达芯片\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"zh": "英伟达芯片", "en": "Nvidia's chips", "mode": "reviewed"}
+
+
+def test_translate_missing_file_is_a_usage_error(tmp_path):
+    assert invoke("translate", str(tmp_path / "absent.txt")).exit_code == 2
+
+
+def test_translate_falls_back_to_the_gist_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.delenv("BRIEFING_TRANSLATE_OPENAI_MODEL", raising=False)
+    config = tmp_path / "briefing.toml"
+    config.write_text('[translate]\nopenai_base_url = "http://127.0.0.1:9/v1"\ncache = false\n', encoding="utf-8")
+    result = invoke("translate", "--config", str(config), "--translator", "openai", "--json", input="英伟达芯片\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.splitlines()[-1]) == {"zh": "英伟达芯片", "en": "Nvidia chips", "mode": "gist"}
+    strict = invoke("translate", "--config", str(config), "--translator", "openai", "--strict", input="英伟达芯片\n")
+    assert strict.exit_code == 1
