@@ -76,6 +76,7 @@ def test_passages_shared_by_two_seeds_become_one_corroborated_point():
     assert all(p.sentence.text.count("。") <= 2 for p in shared)
 
 
+@pytest.mark.slow
 def test_same_input_same_pdf_bytes(tmp_path):
     outputs = []
     for run in range(2):
