@@ -91,6 +91,7 @@ def test_same_input_same_pdf_bytes(tmp_path):
     assert outputs[0].startswith(b"%PDF") and outputs[0].rstrip().endswith(b"%%EOF")
 
 
+@pytest.mark.slow
 def test_jobs_do_not_change_the_brief(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
