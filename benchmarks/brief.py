@@ -23,9 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, run_cold  # noqa: E402
-from corpus import generate  # noqa: E402
+from benchmarks.common import ROOT, run_cold
+from benchmarks.corpus import generate
 
 BRIEFING = [sys.executable, "-m", "briefing"]
 

@@ -5,16 +5,14 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from test_render import synthetic_brief  # noqa: E402
+from benchmarks.synthetic_brief import synthetic_brief
 
-from briefing import pdf, render  # noqa: E402
+from briefing import pdf, render
 
 
 def main() -> None:

@@ -15,17 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
 from briefing import ingest, reworded
+from training.labelled import CORPUS, ROOT
 
-CORPUS = ROOT / "tests" / "data" / "themes_corpus"
 
 
 def articles(eval_path: Path | None) -> list[tuple[str, list[str]]]:

@@ -20,9 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import run_cold, run_cold_tree  # noqa: E402
-from corpus import generate  # noqa: E402
+from benchmarks.common import run_cold, run_cold_tree
+from benchmarks.corpus import generate
 
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 import unicodedata
 from collections import Counter
@@ -30,8 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from briefing import rank, segment, tokenize  # noqa: E402
+from briefing import rank, segment, tokenize
 
 BUDGET_CHARS = 40
 TOP_SENTENCES = 3

@@ -6,9 +6,9 @@ The shipped model is trained on every labelled sentence, so scoring it on
 them (benchmarks/themes_eval.py) measures memory, not filing.  Here each
 figure comes from a model retrained without the sentences it is scored on:
 
-* corpus parts (tests/data/themes_corpus/part*.jsonl, four writers, outlets and
+* corpus parts (training/data/themes_corpus/part*.jsonl, four writers, outlets and
   scripts): leave one part out, train on the other parts and the TSV;
-* seeds (tests/data/themes_labelled.tsv): leave one seed article out, train on
+* seeds (training/data/themes_labelled.tsv): leave one seed article out, train on
   the corpus and every other labelled sentence;
 * the TSV's invented and generalisation sets: leave the set out.
 
@@ -16,7 +16,7 @@ Each held-out set is filed alone and, where it has articles, in context (the
 pipeline's setting), by the keyword classifier and by the model.
 
 ``--agreement`` puts those figures beside how far two people agree: a second
-annotator labelled the seed sentences blind (tests/data/themes_second_annotator.jsonl,
+annotator labelled the seed sentences blind (training/data/themes_second_annotator.jsonl,
 from GUIDE.md and the seed articles, without our labels), so the seeds' gold
 labels can be read against the disagreement any reader will have.
 """
@@ -25,35 +25,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-ROOT = Path(__file__).resolve().parent.parent
-for folder in (ROOT, ROOT / "scripts", ROOT / "benchmarks"):
-    sys.path.insert(0, str(folder))
-
-from themes_eval import (  # noqa: E402
-    CORPUS,
-    Labelled,
+from benchmarks.themes_eval import (
     Result,
     _errors,
-    analysed,
     confusion_table,
     evaluate,
     evaluate_corpus_in_context,
     evaluate_in_context,
-    read_corpus,
-    read_labelled,
 )
-from train_theme_model import ENCODER_C, FUSION, C, train  # noqa: E402
-
-from briefing.themes import ThemeSettings, load_taxonomy  # noqa: E402
+from briefing.themes import ThemeSettings, load_taxonomy
+from training.labelled import CORPUS, SECOND_ANNOTATOR, Labelled, analysed, read_corpus, read_labelled
+from training.train_theme_model import ENCODER_C, FUSION, C, train
 
 KEYWORDS = ThemeSettings(classifier="keywords")
-SECOND_ANNOTATOR = ROOT / "tests" / "data" / "themes_second_annotator.jsonl"
 
 
 def _pairs(rows: Sequence[Labelled]) -> list[tuple[str, str]]:

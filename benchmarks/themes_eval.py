@@ -7,7 +7,7 @@ are memory, not filing: use it to inspect choices, and
 benchmarks/themes_crossval.py for accuracy.  ``--classifier keywords`` scores
 the keyword classifier, which learned nothing from these sentences.
 
-Two settings, both reported per section of tests/data/themes_labelled.tsv:
+Two settings, both reported per section of training/data/themes_labelled.tsv:
 
 * alone: each sentence classified on its own (:func:`briefing.themes.classify`,
   no article, no neighbours);
@@ -21,95 +21,24 @@ Two settings, both reported per section of tests/data/themes_labelled.tsv:
 Sections: "seeds" (sentences from seeds/), "invented" (written by the first
 helper), "generalisation" (written by the second helper before its tuning,
 the check that changes carry over to text nobody tuned on), and one section
-per file of tests/data/themes_corpus (see its README), each document of
+per file of training/data/themes_corpus (see its README), each document of
 which is an article for the in-context setting.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
-import json
 import re
-import sys
 import time
 from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from briefing import ingest, segment  # noqa: E402
-from briefing.models import Point, Sentence, Source  # noqa: E402
-from briefing.themes import ThemeSettings, article_profiles, assign, classify, load_taxonomy  # noqa: E402
-
-LABELLED = ROOT / "tests" / "data" / "themes_labelled.tsv"
-CORPUS = ROOT / "tests" / "data" / "themes_corpus"
-SEEDS = ROOT / "seeds"
-
-
-class Labelled(NamedTuple):
-    theme: str
-    sentence: str
-    article: str | None = None  # seeds/ file name, when the sentence comes from an article
-    position: int | None = None  # segment position of its first piece in that article
-    doc: str | None = None  # corpus document id, when the sentence comes from a JSONL corpus document
-    paragraph: int = 0  # its paragraph in that document
-
-
-@functools.cache
-def _reads_reworded(name: str) -> bool:
-    return ingest.read_article(SEEDS / name).reworded
-
-
-def analysed(row: Labelled) -> str:
-    """What Sentence.norm holds for a labelled sentence: in a machine-reworded seed article, the usual words restored."""
-    return segment.analysis_copy(row.sentence, reworded=bool(row.article) and _reads_reworded(row.article))
-
-
-def read_labelled(path: Path = LABELLED) -> dict[str, list[Labelled]]:
-    """{section: [Labelled, ...]} from the TSV ('# section: NAME' starts a section)."""
-    sections: dict[str, list[Labelled]] = {}
-    current = "default"
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        if line.startswith("#"):
-            if line.startswith("# section:"):
-                current = line.split(":", 1)[1].strip()
-            continue
-        fields = [f.strip() for f in line.split("\t")]
-        if len(fields) == 2 and fields[1]:
-            row = Labelled(fields[0], fields[1])
-        elif len(fields) == 4 and fields[3] and fields[2].isdigit():
-            row = Labelled(fields[0], fields[3], fields[1], int(fields[2]))
-        else:
-            raise ValueError(f"{path}:{number}: expected theme<TAB>sentence or theme<TAB>article<TAB>position<TAB>sentence")
-        sections.setdefault(current, []).append(row)
-    return sections
-
-
-def read_corpus(path: Path) -> list[Labelled]:
-    """Labelled sentences of one JSONL corpus file, in reading order (see tests/data/themes_corpus/README.md)."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        try:
-            rows.append(
-                Labelled(record["theme"], record["sentence"], doc=f"{path.stem}/{record['doc']}", paragraph=int(record["para"]))
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"{path}:{number}: expected doc, para, sentence and theme: {exc}") from exc
-    return rows
-
-
-def corpus_sections(paths: Sequence[Path]) -> dict[str, list[Labelled]]:
-    return {f"corpus:{path.stem}": read_corpus(path) for path in paths}
+from briefing import ingest, segment
+from briefing.models import Point, Sentence, Source
+from briefing.themes import ThemeSettings, article_profiles, assign, classify, load_taxonomy
+from training.labelled import CORPUS, SEEDS, Labelled, analysed, corpus_sections, read_labelled
 
 
 Result = tuple[str, str, str, tuple[str, ...]]  # gold, predicted, sentence, keywords
@@ -269,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--context-errors", action="store_true", help="list the sentences misfiled in context")
     parser.add_argument(
         "--corpus", type=Path, nargs="*", default=None,
-        help="JSONL corpus files to evaluate as well (default: every tests/data/themes_corpus/*.jsonl)",
+        help="JSONL corpus files to evaluate as well (default: every training/data/themes_corpus/*.jsonl)",
     )
     parser.add_argument(
         "--classifier", choices=["model", "keywords"], default="model",

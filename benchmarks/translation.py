@@ -25,17 +25,14 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sacrebleu
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from briefing.phrase_gist import RULES, translate_line  # noqa: E402
-from briefing.translate import gist, word_gist  # noqa: E402
+from briefing.phrase_gist import RULES, translate_line
+from briefing.translate import gist, word_gist
 
 SYSTEMS: dict[str, Callable[[str], str]] = {
     "word-by-word gist (old)": word_gist,

@@ -66,6 +66,7 @@ def test_openai_from_the_config_file_with_key_from_the_environment(tmp_path, mon
         chat.stop()
 
 
+@pytest.mark.slow
 def test_unreachable_endpoint_falls_back_to_the_gist_visibly(tmp_path):
     Path("briefing.toml").write_text(
         '[translate]\nopenai_base_url = "http://127.0.0.1:9/v1"\nopenai_model = "tiny"\nopenai_timeout = 1\n'

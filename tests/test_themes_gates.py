@@ -1,0 +1,90 @@
+"""Quality gates of the theme stage, on the labelled sentences (training/data).
+
+The held-out gate retrains the model fold by fold (minutes): it is marked slow and runs in CI's second step
+(``make test-slow``), the way trafilatura runs its evaluation gate apart from the unit tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import themes_crossval, themes_eval
+from briefing.themes import ThemeSettings
+from training import train_theme_model
+
+
+# Quality gates.  The keyword classifier alone, on the labelled sentences (training/data/themes_labelled.tsv,
+# benchmarks/themes_eval.py --classifier keywords): measured 0.845 on the seeds in context and alone.
+SEED_CONTEXT_ACCURACY_BASELINE = 0.84
+SEED_ALONE_ACCURACY_BASELINE = 0.84
+INVENTED_ACCURACY_BASELINE = 0.95
+GENERALISATION_ACCURACY_BASELINE = 0.86  # written before tuning; measured 0.889
+# The shipped model, on sentences held out of its training (benchmarks/themes_crossval.py, C = 3,
+# encoder head C = 0.03, fusion 1): the corpus left out part by part measured 0.851 in context
+# (keywords 0.599; the words model alone 0.811); its first four parts 0.900 (0.861); the seeds left
+# out article by article 0.869 (keywords 0.845, words model 0.839), and 0.961 on the 103 seed
+# sentences a second annotator labelled confidently (0.913).  The issue's 0.90 on all seed sentences
+# is not reached; the two annotators agree on 0.923 of them.
+CORPUS_HELD_OUT_MODEL_BASELINE = 0.84
+FIRST_PARTS_HELD_OUT_MODEL_BASELINE = 0.89
+SEED_HELD_OUT_MODEL_BASELINE = 0.85
+SEED_CONFIDENT_HELD_OUT_MODEL_BASELINE = 0.94
+
+
+# The keyword classifier alone: tests of keyword matching, thresholds and priors (the model has its own).
+KEYWORDS = ThemeSettings(classifier="keywords")
+
+
+def test_labelled_set_accuracy_gate_keywords(taxonomy):
+    sections = themes_eval.read_labelled()
+    seeds, invented, fresh = sections["seeds"], sections["invented"], sections["generalisation"]
+    assert len(seeds) >= 60 and len(invented) >= 20 and len(fresh) >= 40
+    assert {row.theme for row in seeds} == {t.id for t in taxonomy}
+    assert all(row.article and row.position is not None for row in seeds)
+    in_context, results = themes_eval.evaluate_in_context(seeds, taxonomy, KEYWORDS)
+    assert len(results) == len(seeds)
+    assert in_context >= SEED_CONTEXT_ACCURACY_BASELINE
+    assert themes_eval.evaluate(seeds, taxonomy, KEYWORDS)[0] >= SEED_ALONE_ACCURACY_BASELINE
+    assert themes_eval.evaluate(invented, taxonomy, KEYWORDS)[0] >= INVENTED_ACCURACY_BASELINE
+    assert themes_eval.evaluate(fresh, taxonomy, KEYWORDS)[0] >= GENERALISATION_ACCURACY_BASELINE
+
+
+@pytest.mark.slow
+def test_model_accuracy_on_held_out_sentences_gate(taxonomy):
+    """The model's figures from benchmarks/themes_crossval.py: every model scored without its test sentences."""
+    pytest.importorskip("sklearn")
+
+    runs = list(themes_crossval.run_folds(taxonomy, groups=("corpus", "seeds")))
+    scores = themes_crossval.group_scores(runs)
+    corpus, seeds = scores["corpus"], scores["seeds"]
+    assert corpus.n >= 2000 and seeds.n == 168
+    assert corpus.model_context >= CORPUS_HELD_OUT_MODEL_BASELINE
+    first = [run for run in runs if run[0] in {f"corpus:part{k}" for k in range(1, 5)}]
+    assert len(first) == 4
+    first_parts = themes_crossval.group_scores(first)["corpus"]
+    assert first_parts.model_context >= FIRST_PARTS_HELD_OUT_MODEL_BASELINE
+    assert seeds.model_context >= SEED_HELD_OUT_MODEL_BASELINE
+    # The reason the model ships: on text nobody tuned keywords on, it files far better than keywords.
+    assert corpus.model_context >= corpus.keywords_context + 0.20
+    # Against a second, blind annotator of the seeds: where that annotator was sure, the model must be too.
+    seed_results = [result for run in runs if run[1] == "seeds" for result in run[3]]
+    agreement = themes_crossval.agreement(seed_results, themes_crossval.read_second_annotator())
+    assert agreement.model_confident >= SEED_CONFIDENT_HELD_OUT_MODEL_BASELINE
+    assert agreement.model_either >= agreement.model_gold
+
+
+def test_second_annotator_labelled_exactly_the_seed_sentences(taxonomy):
+    second = themes_crossval.read_second_annotator()
+    seeds = themes_eval.read_labelled()["seeds"]
+    assert set(second) == {row.sentence for row in seeds}
+    ids = {t.id for t in taxonomy}
+    assert all(r["theme"] in ids and r["confidence"] in ("high", "low") for r in second.values())
+    assert all(r.get("alt") in ids and r["alt"] != r["theme"] for r in second.values() if r["confidence"] == "low")
+    # Two careful readers disagree on some sentences, but far from on most: the labels mean something.
+    agree = sum(second[row.sentence]["theme"] == row.theme for row in seeds) / len(seeds)
+    assert agree >= 0.9
+
+
+def test_shipped_model_was_trained_on_the_current_data():
+    # Editing the labelled data or the taxonomy (its keywords are model features) needs a retrain.
+    assert train_theme_model.main(["--check"]) == 0
