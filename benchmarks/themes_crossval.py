@@ -40,7 +40,12 @@ from benchmarks.themes_eval import (
 )
 from briefing.themes import ThemeSettings, load_taxonomy
 from training.labelled import CORPUS, SECOND_ANNOTATOR, Labelled, analysed, read_corpus, read_labelled
-from training.train_theme_model import ENCODER_C, FUSION, C, train
+from training.real_corpus import corpus_path, read_real
+from training.train_theme_model import ENCODER_C, FUSION, REAL_WEIGHT, C, train
+
+# Real articles are held out in this many folds, grouped by file: no sentence of
+# a held-out article (or of another story of its digest) is in training.
+REAL_FOLDS = 8
 
 KEYWORDS = ThemeSettings(classifier="keywords")
 
@@ -57,16 +62,33 @@ class Scores(NamedTuple):
     model_context: float | None
 
 
-def folds(groups: Sequence[str] | None = None):
-    """(name, group, held-out rows, training rows, in-context evaluator or None) for every fold."""
+def _file_of(row: Labelled) -> str:
+    return (row.doc or "").split("#", 1)[0]
+
+
+def folds(groups: Sequence[str] | None = None, corpus: Path | None = None):
+    """(name, group, held-out rows, training rows, in-context evaluator or None) for every fold.
+
+    With the real corpus here, its labelled sentences are in every fold's
+    training, and (group "real") held out by file in REAL_FOLDS folds.
+    """
     parts = {path.stem: read_corpus(path) for path in sorted(CORPUS.glob("*.jsonl"))}
     labelled = read_labelled()
     corpus_rows = [r for rs in parts.values() for r in rs]
     every_label = [r for rs in labelled.values() for r in rs]
+    real = list(read_real(corpus)[0]) if corpus is not None else []
     out = []
+    files = sorted({_file_of(r) for r in real})
+    for index in range(REAL_FOLDS if real else 0):
+        held_files = set(files[index::REAL_FOLDS])
+        held = [r for r in real if _file_of(r) in held_files]
+        rest = [r for r in real if _file_of(r) not in held_files]
+        out.append((f"real:{index + 1}", "real", held, corpus_rows + every_label + rest, evaluate_corpus_in_context))
+    corpus_rows = corpus_rows + real
+    every_label = every_label
     for name, rows in parts.items():
         rest = [r for other, rs in parts.items() if other != name for r in rs]
-        out.append((f"corpus:{name}", "corpus", rows, rest + every_label, evaluate_corpus_in_context))
+        out.append((f"corpus:{name}", "corpus", rows, rest + every_label + real, evaluate_corpus_in_context))
     for section, rows in labelled.items():
         articles = sorted({row.article for row in rows if row.article})
         others = [r for other, rs in labelled.items() if other != section for r in rs]
@@ -80,9 +102,14 @@ def folds(groups: Sequence[str] | None = None):
     return [fold for fold in out if groups is None or fold[1] in groups]
 
 
-def run_fold(held, training, in_context, taxonomy, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION):
+def run_fold(
+    held, training, in_context, taxonomy, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
+    real_weight: float = REAL_WEIGHT,
+):
     """Correct counts [n, keywords alone, model alone, keywords in context, model in context] and the model's context results."""
-    settings = ThemeSettings(model=train(_pairs(training), taxonomy, c, encoder_c=encoder_c, fusion=fusion))
+    weights = [real_weight if (row.doc or "").startswith("real/") else 1.0 for row in training]
+    model = train(_pairs(training), taxonomy, c, encoder_c=encoder_c, fusion=fusion, weights=weights)
+    settings = ThemeSettings(model=model)
     counts = [len(held)]
     counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, KEYWORDS)[1]))
     counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, settings)[1]))
@@ -101,11 +128,12 @@ def _scores(counts: Sequence[int]) -> Scores:
 
 
 def run_folds(
-    taxonomy, groups: Sequence[str] | None = None, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION
+    taxonomy, groups: Sequence[str] | None = None, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
+    corpus: Path | None = None, real_weight: float = REAL_WEIGHT,
 ):
     """(fold name, group, correct counts, the model's context results) for every fold, in order."""
-    for name, group, held, training, in_context in folds(groups):
-        counts, results = run_fold(held, training, in_context, taxonomy, c, encoder_c, fusion)
+    for name, group, held, training, in_context in folds(groups, corpus):
+        counts, results = run_fold(held, training, in_context, taxonomy, c, encoder_c, fusion, real_weight)
         yield name, group, counts, results
 
 
@@ -183,7 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the held-out sentences the model misfiles in context")
     parser.add_argument("--confusion", action="store_true", help="print the model's confusion table in context")
     parser.add_argument("--agreement", action="store_true", help="compare with a second annotator of the seeds")
+    parser.add_argument("--corpus", type=Path, default=corpus_path(), help="the real corpus (default: BRIEFING_CORPUS or ../shared/corpus)")
+    parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT, help=f"weight of a real sentence (default {REAL_WEIGHT})")
+    parser.add_argument("--groups", help="only these groups of folds, comma-separated (real, corpus, seeds, …)")
     args = parser.parse_args(argv)
+    groups = args.groups.split(",") if args.groups else None
     started = time.perf_counter()
     taxonomy = load_taxonomy()
     order = [t.id for t in taxonomy]
@@ -193,13 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|---:|")
     runs = []
     context_results: dict[str, list[Result]] = {}
-    for run in run_folds(taxonomy, c=args.C, encoder_c=args.encoder_C, fusion=args.fusion):
+    for run in run_folds(taxonomy, groups, c=args.C, encoder_c=args.encoder_C, fusion=args.fusion,
+                         corpus=args.corpus, real_weight=args.real_weight):
         name, group, counts, results = run
         print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
         runs.append(run)
         context_results.setdefault(group, []).extend(results)
     for group, scores in group_scores(runs).items():
-        if group in ("corpus", "seeds"):
+        if group in ("corpus", "seeds", "real"):
             print(f"| **{group}, all** | {scores.n} | {_cells(scores, bold=True)} |")
     if args.confusion or args.errors:
         for group, results in context_results.items():

