@@ -24,6 +24,7 @@ labels can be read against the disagreement any reader will have.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 from collections.abc import Sequence
@@ -105,11 +106,14 @@ def folds(groups: Sequence[str] | None = None, corpus: Path | None = None):
 def run_fold(
     held, training, in_context, taxonomy, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
     real_weight: float = REAL_WEIGHT,
+    other_below: float | None = None,
 ):
     """Correct counts [n, keywords alone, model alone, keywords in context, model in context] and the model's context results."""
     weights = [real_weight if (row.doc or "").startswith("real/") else 1.0 for row in training]
     model = train(_pairs(training), taxonomy, c, encoder_c=encoder_c, fusion=fusion, weights=weights)
     settings = ThemeSettings(model=model)
+    if other_below is not None:
+        settings = dataclasses.replace(settings, other_below=other_below)
     counts = [len(held)]
     counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, KEYWORDS)[1]))
     counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, settings)[1]))
@@ -129,11 +133,11 @@ def _scores(counts: Sequence[int]) -> Scores:
 
 def run_folds(
     taxonomy, groups: Sequence[str] | None = None, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
-    corpus: Path | None = None, real_weight: float = REAL_WEIGHT,
+    corpus: Path | None = None, real_weight: float = REAL_WEIGHT, other_below: float | None = None,
 ):
     """(fold name, group, correct counts, the model's context results) for every fold, in order."""
     for name, group, held, training, in_context in folds(groups, corpus):
-        counts, results = run_fold(held, training, in_context, taxonomy, c, encoder_c, fusion, real_weight)
+        counts, results = run_fold(held, training, in_context, taxonomy, c, encoder_c, fusion, real_weight, other_below)
         yield name, group, counts, results
 
 
@@ -214,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=corpus_path(), help="the real corpus (default: BRIEFING_CORPUS or ../shared/corpus)")
     parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT, help=f"weight of a real sentence (default {REAL_WEIGHT})")
     parser.add_argument("--groups", help="only these groups of folds, comma-separated (real, corpus, seeds, …)")
+    parser.add_argument("--other-below", type=float, help="ThemeSettings.other_below for the held-out filing (default: shipped)")
     args = parser.parse_args(argv)
     groups = args.groups.split(",") if args.groups else None
     started = time.perf_counter()
@@ -226,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     context_results: dict[str, list[Result]] = {}
     for run in run_folds(taxonomy, groups, c=args.C, encoder_c=args.encoder_C, fusion=args.fusion,
-                         corpus=args.corpus, real_weight=args.real_weight):
+                         corpus=args.corpus, real_weight=args.real_weight, other_below=args.other_below):
         name, group, counts, results = run
         print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
         runs.append(run)
@@ -234,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     for group, scores in group_scores(runs).items():
         if group in ("corpus", "seeds", "real"):
             print(f"| **{group}, all** | {scores.n} | {_cells(scores, bold=True)} |")
+    for group, results in context_results.items():
+        policy = [(gold, predicted) for gold, predicted, _, _ in results if gold != "other"]
+        if group == "real" and policy:
+            share = sum(g == p for g, p in policy) / len(policy)
+            print(f"| {group}, policy sentences (gold not other), model in context | {len(policy)} | {share:.1%} |")
     if args.confusion or args.errors:
         for group, results in context_results.items():
             if not results:

@@ -92,6 +92,7 @@ class View:
 
     def __init__(self, brief: Brief, *, title_gist: Callable[[str], str] | None = None):
         self.brief = brief
+        self._theme_labels: dict | None = None
         self._numbers = {source.path: i for i, source in enumerate(brief.sources, 1)}
         self._refs: dict[int, PointRef] = {}
         for s, section in enumerate(brief.sections, 1):
@@ -138,6 +139,23 @@ class View:
     @staticmethod
     def point_date(point: Point) -> str:
         return date_text(point.sentence.source)
+
+    def also_filed(self, point: Point) -> tuple[str, str] | None:
+        """(Chinese, English) of the theme a point the model was unsure of also belongs to, else None.
+
+        The model abstains rather than guesses between two close themes: the
+        point sits in the first and names the second ("出口管制 · 科技竞争").
+        """
+        if not point.secondary_themes:
+            return None
+        if self._theme_labels is None:
+            from briefing.themes import load_taxonomy  # noqa: PLC0415 - only when a point names a second theme
+
+            self._theme_labels = {t.id: t for t in load_taxonomy()} | {s.theme.id: s.theme for s in self.brief.sections}
+        other = self._theme_labels.get(point.secondary_themes[0])
+        if other is None or other.id == point.theme:
+            return None
+        return other.label_zh, other.label_en
 
     @staticmethod
     def mode_label(mode: str) -> str:

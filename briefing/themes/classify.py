@@ -186,6 +186,8 @@ def _classify_with_model(
     posterior = {theme: round(p, 6) for theme, p in normalised(logits).items()}
     order = {theme: index for index, theme in enumerate(model.themes)}
     primary = min(posterior, key=lambda theme: (-posterior[theme], order[theme]))
+    if primary == OTHER and posterior[OTHER] < settings.other_below:
+        primary = min((t for t in posterior if t != OTHER), key=lambda theme: (-posterior[theme], order[theme]))
     _, matched = evidence(text, taxonomy)
     secondary = tuple(
         theme
