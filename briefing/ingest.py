@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import glob
 import logging
 import os
@@ -42,7 +43,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10_000_000
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xml", ".rss", ""})
-_READERS = {"markdown": markdown_format.read, "html": html_format.read, "text": text_format.read}
+# The HTML reader hands bare text beside the markup (a feed's saved title line) to the Markdown one.
+_READERS = {
+    "markdown": markdown_format.read,
+    "html": functools.partial(html_format.read, loose_reader=functools.partial(markdown_format.blocks, depth=1)),
+    "text": text_format.read,
+}
 
 
 # --- finding files ---------------------------------------------------------------

@@ -9,10 +9,14 @@ text beside the HTML (feeds save a Markdown title line ``[title](url)`` and a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from briefing.formats import Block, Draft
+
+# Reads bare text found beside the markup into blocks.
+LooseReader = Callable[[str], list[Block]]
 
 # Elements whose content is never article prose.
 HIDDEN_TAGS = frozenset(
@@ -129,15 +133,16 @@ def _children(node: LexborNode) -> list[LexborNode]:
     return out
 
 
-def _walk(root: LexborNode, markdown_text: bool) -> list[Block]:
+def _walk(root: LexborNode, loose_reader: LooseReader | None) -> list[Block]:
+    """Blocks of the tree under ``root``; bare text directly under it goes to ``loose_reader``
+    (feeds save a Markdown title line and rule beside the HTML), or is kept as text without one."""
     collector = _Collector()
     loose: list[str] = []  # bare text directly under <body>
+    markdown_text = loose_reader is not None
 
     def flush_loose() -> None:
         if loose:
-            from briefing.formats import markdown  # noqa: PLC0415 - mutual import
-
-            collector.blocks.extend(markdown.blocks("".join(loose), depth=1))
+            collector.blocks.extend(loose_reader("".join(loose)) if loose_reader else [Block("".join(loose))])
             loose.clear()
 
     # An explicit stack, not recursion: a page may nest thousands of <div>s.
@@ -189,7 +194,7 @@ def _walk(root: LexborNode, markdown_text: bool) -> list[Block]:
 def fragment_blocks(html: str) -> list[Block]:
     """Text blocks of an HTML fragment embedded in another format."""
     tree = LexborHTMLParser(limit_nesting(html)[0])
-    return _walk(tree.body, markdown_text=False) if tree.body is not None else []
+    return _walk(tree.body, None) if tree.body is not None else []
 
 
 # A whole saved page (not a feed fragment): its main text and metadata come
@@ -201,13 +206,15 @@ _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(?P<url>https?://[^\s>]+
 _MIN_EXTRACTED_CHARS = 120
 
 
-def read(text: str) -> Draft:
+def read(text: str, *, loose_reader: LooseReader | None = None) -> Draft:
+    """An HTML page or fragment; ``loose_reader`` reads the bare text beside the markup
+    (ingest passes the Markdown reader's: the two formats do not import each other)."""
     draft = Draft(kind="html")
     if _WHOLE_PAGE.search(text[:4000]) and len(text) > 2000:
         page = _read_whole_page(text)
         if page is not None:
             return page
-    return _read_walked(text, draft)
+    return _read_walked(text, draft, loose_reader)
 
 
 def _read_whole_page(text: str) -> Draft | None:
@@ -246,7 +253,7 @@ def _read_whole_page(text: str) -> Draft | None:
     return draft
 
 
-def _read_walked(text: str, draft: Draft) -> Draft:
+def _read_walked(text: str, draft: Draft, loose_reader: LooseReader | None) -> Draft:
     text, flattened = limit_nesting(text)
     if flattened:
         draft.problems.append(f"markup nested deeper than {MAX_DEPTH} levels; the deeper tags were ignored")
@@ -261,7 +268,7 @@ def _read_walked(text: str, draft: Draft) -> Draft:
                     break
     _read_head(tree, draft)
     if tree.body is not None:
-        draft.blocks = _walk(tree.body, markdown_text=True)
+        draft.blocks = _walk(tree.body, loose_reader)
     # The page's own <h1> beats <title>, which usually carries a site suffix.
     for index, block in enumerate(draft.blocks):
         if block.role == "title":
