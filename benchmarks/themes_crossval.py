@@ -103,13 +103,22 @@ def folds(groups: Sequence[str] | None = None, corpus: Path | None = None):
     return [fold for fold in out if groups is None or fold[1] in groups]
 
 
+def _weight(row: Labelled, real_weight: float, real_other_weight: float | None) -> float:
+    if not (row.doc or "").startswith("real/"):
+        return 1.0
+    if row.theme == "other" and real_other_weight is not None:
+        return real_other_weight
+    return real_weight
+
+
 def run_fold(
     held, training, in_context, taxonomy, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
     real_weight: float = REAL_WEIGHT,
     other_below: float | None = None,
+    real_other_weight: float | None = None,
 ):
     """Correct counts [n, keywords alone, model alone, keywords in context, model in context] and the model's context results."""
-    weights = [real_weight if (row.doc or "").startswith("real/") else 1.0 for row in training]
+    weights = [_weight(row, real_weight, real_other_weight) for row in training]
     model = train(_pairs(training), taxonomy, c, encoder_c=encoder_c, fusion=fusion, weights=weights)
     settings = ThemeSettings(model=model)
     if other_below is not None:
@@ -134,10 +143,13 @@ def _scores(counts: Sequence[int]) -> Scores:
 def run_folds(
     taxonomy, groups: Sequence[str] | None = None, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
     corpus: Path | None = None, real_weight: float = REAL_WEIGHT, other_below: float | None = None,
+    real_other_weight: float | None = None,
 ):
     """(fold name, group, correct counts, the model's context results) for every fold, in order."""
     for name, group, held, training, in_context in folds(groups, corpus):
-        counts, results = run_fold(held, training, in_context, taxonomy, c, encoder_c, fusion, real_weight, other_below)
+        counts, results = run_fold(
+            held, training, in_context, taxonomy, c, encoder_c, fusion, real_weight, other_below, real_other_weight
+        )
         yield name, group, counts, results
 
 
@@ -218,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=corpus_path(), help="the real corpus (default: BRIEFING_CORPUS or ../shared/corpus)")
     parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT, help=f"weight of a real sentence (default {REAL_WEIGHT})")
     parser.add_argument("--groups", help="only these groups of folds, comma-separated (real, corpus, seeds, …)")
+    parser.add_argument("--real-other-weight", type=float, help="weight of a real sentence labelled other (default: --real-weight)")
     parser.add_argument("--other-below", type=float, help="ThemeSettings.other_below for the held-out filing (default: shipped)")
     args = parser.parse_args(argv)
     groups = args.groups.split(",") if args.groups else None
@@ -231,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     context_results: dict[str, list[Result]] = {}
     for run in run_folds(taxonomy, groups, c=args.C, encoder_c=args.encoder_C, fusion=args.fusion,
-                         corpus=args.corpus, real_weight=args.real_weight, other_below=args.other_below):
+                         corpus=args.corpus, real_weight=args.real_weight, other_below=args.other_below,
+                         real_other_weight=args.real_other_weight):
         name, group, counts, results = run
         print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
         runs.append(run)
