@@ -312,6 +312,25 @@ def test_global_cap_keeps_the_best_points(taxonomy):
     assert chosen == [7.0, 7.5, 8.0, 8.5, 9.0, 9.5]
 
 
+def test_a_standalone_point_wins_over_a_dependent_one_of_similar_strength(taxonomy):
+    # 此举 … opens mid-thought: a point that stands alone and scores a little lower takes its place.
+    points = [
+        point("此举将影响芯片对华出口。", 1.0, position=3, theme="export_controls"),
+        point("美国商务部宣布收紧芯片出口。", 0.9, src=source("b.md"), theme="export_controls"),
+    ]
+    (section,) = select_sections(points, taxonomy, ThemeSettings(), per_theme=1)
+    assert [p.sentence.text for p in section.points] == ["美国商务部宣布收紧芯片出口。"]
+
+
+def test_a_much_stronger_dependent_point_still_gets_in(taxonomy):
+    points = [
+        point("此举将影响芯片对华出口。", 1.0, position=3, theme="export_controls"),
+        point("美国商务部宣布收紧芯片出口。", 0.5, src=source("b.md"), theme="export_controls"),
+    ]
+    (section,) = select_sections(points, taxonomy, ThemeSettings(), per_theme=1)
+    assert [p.sentence.text for p in section.points] == ["此举将影响芯片对华出口。"]
+
+
 def test_near_duplicates_within_a_theme_are_dropped(taxonomy):
     points = [
         point("美国商务部宣布将十二家中国企业列入实体清单。", 5.0, position=0, theme="export_controls"),
@@ -357,14 +376,15 @@ def test_overview_singular_and_single_day():
     assert en == "1 point from 1 outlet, 2 March 2024"
 
 
-def test_overview_unknown_outlets_count_per_file_and_spans_years():
+def test_overview_unknown_outlets_are_not_outlets_and_spans_years():
+    # The cover counts named outlets; an unknown outlet is an article with no outlet named.
     a = source("a.md", date=dt.date(2023, 11, 1))
     b = source("b.md", date=dt.date(2024, 1, 16))
     merged = point("一", src=a)
     merged.occurrences.append(sentence("一", b))
     zh, en = overview([merged])
-    assert zh == "1 条要点，来自 2 家媒体，2023年11月1日至2024年1月16日"
-    assert en == "1 point from 2 outlets, 1 November 2023 – 16 January 2024"
+    assert zh == "1 条要点，来自 2 篇未注明媒体的文章，2023年11月1日至2024年1月16日"
+    assert en == "1 point from 2 articles with no outlet named, 1 November 2023 – 16 January 2024"
 
 
 def test_overview_cross_month_and_undated_sources():

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from briefing.models import Point, ThemeSection, ThemeSpec
 from briefing.presentation import overview
+from briefing.standalone import standing
 from briefing.themes.settings import ThemeSettings
 from briefing.themes.taxonomy import DEFAULT_OTHER, OTHER
 
@@ -19,8 +20,10 @@ def source_order_key(point: Point) -> tuple:
 
 
 def rank_key(point: Point) -> tuple:
-    """Best first: rank score, then source order, then text (a total order, so selection is deterministic)."""
-    return (-point.score, source_order_key(point), point.sentence.norm)
+    """Best first: rank score (lowered for a point that opens mid-thought, see
+    :func:`briefing.standalone.standing`), then source order, then text (a total
+    order, so selection is deterministic)."""
+    return (-standing(point), source_order_key(point), point.sentence.norm)
 
 
 def _bigrams(text: str) -> set[str]:
