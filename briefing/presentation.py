@@ -148,6 +148,21 @@ REWORDED_MARK_ZH = "洗稿改写"
 REWORDED_MARK_EN = "machine-reworded wording"
 
 
+def corroboration_text(point: Point) -> str:
+    """Beside a point several sources carry: named outlets counted as outlets, the rest as articles."""
+    sources = point.sources
+    outlets = len({to_simplified(s.outlet) for s in sources if s.outlet})
+    unnamed = sum(1 for s in sources if not s.outlet)
+    zh, en = [], []
+    if outlets:
+        zh.append(f"{outlets} 家媒体")
+        en.append(plural(outlets, "outlet"))
+    if unnamed:
+        zh.append(f"{unnamed} 篇未注明媒体的文章")
+        en.append(f"{plural(unnamed, 'article')} with no outlet named")
+    return f"{'及 '.join(zh)} · {' and '.join(en)}"
+
+
 def outlet_text(source: Source) -> str:
     """A point's outlet on its date line: named, or said to be unknown (never silently left out)."""
     return source.outlet or "媒体不详 outlet unknown"
@@ -196,6 +211,15 @@ def english_summary(translator: str) -> str:
     if translator == "none":
         return "none (Chinese only)"
     return f"machine translation ({translator})"
+
+
+def english_summary_zh(translator: str) -> str:
+    """The cover's line on the English side, in Chinese."""
+    if translator == "gist":
+        return "逐词词典释义（并非翻译）"
+    if translator == "none":
+        return "无（仅中文）"
+    return f"机器翻译（{translator}）"
 
 
 def method_en(translator: str, *, glossary_terms: int) -> str:

@@ -141,6 +141,10 @@ class View:
         return date_text(point.sentence.source)
 
     @staticmethod
+    def corroboration_text(point: Point) -> str:
+        return presentation.corroboration_text(point)
+
+    @staticmethod
     def point_outlet(point: Point) -> str:
         return presentation.outlet_text(point.sentence.source)
 
@@ -167,6 +171,10 @@ class View:
     @property
     def english_summary(self) -> str:
         return presentation.english_summary(self.brief.translator)
+
+    @property
+    def english_summary_zh(self) -> str:
+        return presentation.english_summary_zh(self.brief.translator)
 
     @property
     def method_en(self) -> str:

@@ -75,3 +75,10 @@ def test_overview_without_any_outlet() -> None:
 def test_point_outlet_never_silently_missing() -> None:
     assert presentation.outlet_text(Source("a", "a", outlet="新华社")) == "新华社"
     assert presentation.outlet_text(Source("a", "a")) == "媒体不详 outlet unknown"
+
+
+def test_corroboration_counts_unknown_outlets_as_articles() -> None:
+    named = _point(Source("a", "a", outlet="新华社"), Source("b", "b", outlet="新華社"), Source("c", "c"))
+    assert presentation.corroboration_text(named) == "1 家媒体及 1 篇未注明媒体的文章 · 1 outlet and 1 article with no outlet named"
+    two = _point(Source("a", "a", outlet="甲"), Source("b", "b", outlet="乙"))
+    assert presentation.corroboration_text(two) == "2 家媒体 · 2 outlets"
