@@ -50,7 +50,8 @@ def select_sections(
 ) -> list[ThemeSection]:
     """The brief's theme sections.
 
-    Within a theme the best points by rank score (``Point.score``) win, up to
+    Within a theme the best points by rank score (``Point.score``, lowered for
+    a point that opens mid-thought: :func:`briefing.standalone.standing`) win, up to
     ``per_theme`` (None: all), skipping near-duplicates of an already chosen point;
     then the best ``top`` (None: all) of all chosen points are kept.  Sections list
     their points in source order and are ordered by salience (sum of their
