@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from briefing import presentation
 from briefing.models import (
     Article,
     Brief,
@@ -145,5 +146,5 @@ def synthetic_brief(*, translator: str = "gist") -> Brief:
         sources=SOURCES,
         glossary=glossary_terms([p.sentence.text for p in ordered]),
         translator=translator,
-        notes=["1 article(s) carry no full date and are listed after the dated ones."],
+        notes=[presentation.note_undated(1)],
     )

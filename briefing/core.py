@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import dedup, ingest, rank, reworded, scope, segment, themes, tokenize, translate
+from briefing import dedup, ingest, presentation, rank, reworded, scope, segment, standalone, themes, tokenize, translate
 from briefing import encoder as sentence_encoder
 from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings
 from briefing.errors import BriefingError, EmptyBriefError, NothingNewError, StrictError
 from briefing.fsutil import remove_stale_temporaries
-from briefing.models import Article, Brief, Point, Sentence, Skipped, Source, ThemeSection
+from briefing.clean import to_simplified
+from briefing.models import Article, Brief, Note, Point, Sentence, Skipped, Source, ThemeSection
 from briefing.runlock import run_lock
 from briefing.state import PublishedState
 
@@ -127,11 +128,11 @@ def _article_order(source: Source) -> tuple:
 
 def filter_by_date(
     articles: list[Article], *, since: dt.date | None, until: dt.date | None, require_date: bool
-) -> tuple[list[Article], list[Skipped], list[str]]:
+) -> tuple[list[Article], list[Skipped], list[Note]]:
     """Keep articles dated within [since, until]; undated ones are kept and flagged unless required."""
     kept: list[Article] = []
     dropped: list[Skipped] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     undated = 0
     for article in articles:
         if article.date is None:
@@ -147,7 +148,7 @@ def filter_by_date(
             continue
         kept.append(article)
     if undated and (since or until):
-        notes.append(f"{undated} article(s) without a full date were kept although a date range was set.")
+        notes.append(presentation.note_undated_kept(undated))
     return kept, dropped, notes
 
 
@@ -176,10 +177,7 @@ def build_brief(
     read = len(articles)
     articles = dedup.merge_articles(articles)
     if len(articles) < read:
-        notes.append(
-            f"{read - len(articles)} file(s) held an article already read (another encoding, script or a repost): "
-            "each is listed with the source it repeats."
-        )
+        notes.append(presentation.note_repeated_files(read - len(articles)))
 
     if published is not None:
         # New means: not in an earlier brief's input (by text, so copies and reposts too).
@@ -193,6 +191,8 @@ def build_brief(
     points = _unpublished(dedup.merge_points(scored), published)
     sections = file_points(points, [sentence for sentence, _ in scored], settings)
     selected = [p for section in sections for p in section.points]
+    # A point that opens mid-thought (其, 此举, 而 …) carries the sentence it leans on.
+    standalone.attach_context(selected, [sentence for sentence, _ in scored])
     if not selected:
         off_topic = sum(not a.on_topic for a in articles)
         why = f"{len(articles)} article(s) read, {off_topic} of them off the brief's subject, no point to report"
@@ -201,11 +201,11 @@ def build_brief(
         raise EmptyBriefError(f"{why}; no brief was written")
     executive = sorted(selected, key=_strength, reverse=True)[: build.executive]
     translator = english_side(selected, settings)
-    notes += [f"Some English lines fell back to the word-by-word gist: {cause}" for cause in translator.fallbacks]
+    notes += [presentation.note_gist_fallback(cause) for cause in translator.fallbacks]
 
     cited = {source.path for point in selected for source in point.cited_sources()}
     notes += _coverage_notes(articles, cited)
-    glossary = translate.glossary_terms([reworded.to_translate(p.sentence) for p in selected])
+    glossary = _glossary(selected)
 
     return Brief(
         title_zh=build.title_zh,
@@ -298,8 +298,21 @@ def publish(
 
 def _strength(point: Point) -> tuple:
     # Corroborated points first among near-equals: an analyst trusts a claim
-    # two outlets carry more than one only one does.
-    return (point.score * (1 + 0.25 * (point.corroboration - 1)), -point.sentence.position)
+    # two outlets carry more than one only one does.  A point that opens
+    # mid-thought gives way to one that stands alone (standalone.standing).
+    return (standalone.standing(point) * (1 + 0.25 * (point.corroboration - 1)), -point.sentence.position)
+
+
+def _glossary(points: list[Point]) -> list[tuple[str, str]]:
+    """The policy terms the English lines use that a reader also sees in the quoted Chinese.
+
+    A reworded article's English is made from its restored words (拜登政府 for
+    the quoted 拜登当局): such a term glosses nothing the reader can see, so it
+    is left out.
+    """
+    terms = translate.glossary_terms([reworded.to_translate(p.sentence) for p in points])
+    shown = "\n".join(to_simplified(p.sentence.text) for p in points)
+    return [(zh, en) for zh, en in terms if to_simplified(zh) in shown]
 
 
 def _translate_points(translator: TranslationChain, points: list[Point]) -> None:
@@ -314,25 +327,21 @@ def _translate_points(translator: TranslationChain, points: list[Point]) -> None
 OFF_TOPIC_LISTED = 8
 
 
-def _coverage_notes(articles: list[Article], cited: set[str]) -> list[str]:
+def _coverage_notes(articles: list[Article], cited: set[str]) -> list[Note]:
     notes = []
     undated = [a for a in articles if a.date is None]
     if undated:
-        notes.append(f"{len(undated)} article(s) carry no full date and are listed after the dated ones.")
+        notes.append(presentation.note_undated(len(undated)))
     off_topic = [a for a in articles if not a.on_topic]
     if off_topic:
-        shown = "; ".join(a.title for a in off_topic[:OFF_TOPIC_LISTED])
-        more = f"; and {len(off_topic) - OFF_TOPIC_LISTED} more" if len(off_topic) > OFF_TOPIC_LISTED else ""
-        notes.append(f"{len(off_topic)} off-topic article(s) or digest stories left out: {shown}{more}.")
+        titles = [a.title for a in off_topic[:OFF_TOPIC_LISTED]]
+        notes.append(presentation.note_off_topic(len(off_topic), titles, max(0, len(off_topic) - OFF_TOPIC_LISTED)))
     uncited = [a for a in articles if a.path not in cited and a.on_topic]
     if uncited:
-        notes.append(f"{len(uncited)} article(s) were read but contributed no point to this brief.")
+        notes.append(presentation.note_uncited(len(uncited)))
     reworded_cited = [a for a in articles if a.reworded and a.path in cited]
     if reworded_cited:
-        notes.append(
-            f"{len(reworded_cited)} cited article(s) read as machine-reworded (synonym-swapped) copy; their points "
-            "were ranked, filed and glossed with the usual words restored, and are quoted as written."
-        )
+        notes.append(presentation.note_reworded(len(reworded_cited)))
     return notes
 
 

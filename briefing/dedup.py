@@ -192,8 +192,10 @@ def merge_points(
 
     Occurrences whose keys are equal, or whose shingle Jaccard similarity
     reaches ``threshold``, form one point.  The representative is the
-    best-scored occurrence (ties: source path, then position); the point's
-    score is its score; ``occurrences`` lists every occurrence by source path
+    best-scored occurrence from an original article (ties: source path, then
+    position): a machine-reworded (洗稿) copy is quoted only when no original
+    carries the statement.  The point's score is its best occurrence's score
+    (the statement's strength, whichever copy is quoted); ``occurrences`` lists every occurrence by source path
     and position.  Points are sorted by score (descending), ties by the
     representative's source path and position.  ``threshold > 1`` merges
     exact repeats only.
@@ -213,9 +215,10 @@ def merge_points(
 
     points: list[Point] = []
     for indices in members.values():
-        best = min(indices, key=lambda i: (-items[i][1], place(i)))
+        quoted = min(indices, key=lambda i: (items[i][0].source.reworded, -items[i][1], place(i)))
+        score = max(items[i][1] for i in indices)
         occurrences = [items[i][0] for i in sorted(indices, key=place)]
-        points.append(Point(sentence=items[best][0], score=float(items[best][1]), occurrences=occurrences))
+        points.append(Point(sentence=items[quoted][0], score=float(score), occurrences=occurrences))
     points.sort(key=lambda p: (-p.score, p.sentence.source.path, p.sentence.position))
     return points
 

@@ -403,7 +403,7 @@ def _summary(brief: Brief | None, *, date: dt.date, subject: str, filename: str,
                 )
                 for s in brief.sections
             ],
-            "notes": [" ".join(note.split()) for note in brief.notes],
+            "notes": [" ".join(str(note).split()) for note in brief.notes],
         },
     )
     return context

@@ -160,6 +160,14 @@ class Point:
     secondary_themes: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)  # theme evidence
     english: Translation | None = None
+    # The sentence before this one in its article, when this one opens
+    # mid-thought (其, 此举, 而 …: see briefing/standalone.py); printed lighter.
+    context: Sentence | None = None
+
+    # The quoted sentence is machine-reworded (洗稿) wording: no original article carries it.
+    @property
+    def reworded(self) -> bool:
+        return self.sentence.source.reworded
 
     @property
     def sources(self) -> list[Source]:
@@ -203,6 +211,17 @@ class ThemeSection:
     overview_en: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One coverage remark, in both languages (worded by briefing.presentation)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.zh} {self.en}"
+
+
 @dataclass(slots=True)
 class Brief:
     """Everything the renderer needs; rendering adds nothing but layout."""
@@ -218,7 +237,7 @@ class Brief:
     sources: list[Source] = field(default_factory=list)
     glossary: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
     translator: str = "gist"
-    notes: list[str] = field(default_factory=list)  # coverage remarks for the reader
+    notes: list[Note] = field(default_factory=list)  # coverage remarks for the reader
     new_only: bool = False  # points published by an earlier brief were left out
 
     @property

@@ -17,7 +17,8 @@ from pathlib import Path
 import jinja2
 
 import briefing
-from briefing.models import Point, Source
+from briefing.clean import to_simplified
+from briefing.models import Note, Point, Source
 
 # --------------------------------------------------------------------------
 # Templates
@@ -75,6 +76,98 @@ def plural(count: int, singular: str, plural: str | None = None) -> str:
     return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
+def articles_en(count: int) -> str:
+    return plural(count, "article")
+
+
+# --------------------------------------------------------------------------
+# Coverage notes: every remark in both languages, counted grammatically
+
+
+def note_undated_kept(count: int) -> Note:
+    """Undated articles kept although --since/--until set a range."""
+    return Note(
+        f"{count} 篇文章没有完整日期，虽设定了日期范围仍予保留。",
+        f"{articles_en(count)} without a full date {'was' if count == 1 else 'were'} kept although a date range was set.",
+    )
+
+
+def note_repeated_files(count: int) -> Note:
+    return Note(
+        f"{count} 个文件所载文章已读过（另一种编码、繁简字体或转载），各自列在其重复的来源下。",
+        f"{plural(count, 'file')} held an article already read (another encoding, script or a repost): "
+        f"{'it is' if count == 1 else 'each is'} listed with the source it repeats.",
+    )
+
+
+def note_gist_fallback(cause: str) -> Note:
+    return Note(f"部分英文行改用逐词释义：{cause}", f"Some English lines fell back to the word-by-word gist: {cause}")
+
+
+def note_undated(count: int) -> Note:
+    return Note(
+        f"{count} 篇文章没有完整日期，列在有日期的文章之后。",
+        f"{articles_en(count)} {'carries' if count == 1 else 'carry'} no full date and "
+        f"{'is' if count == 1 else 'are'} listed after the dated ones.",
+    )
+
+
+def note_off_topic(count: int, titles: Sequence[str], more: int) -> Note:
+    shown = "; ".join(titles)
+    return Note(
+        f"{count} 篇文章或综述条目与本简报主题无关，未予收录：{shown}{f'；另有 {more} 篇' if more else ''}。",
+        f"{plural(count, 'off-topic article or digest story', 'off-topic articles or digest stories')} left out: "
+        f"{shown}{f'; and {more} more' if more else ''}.",
+    )
+
+
+def note_uncited(count: int) -> Note:
+    return Note(
+        f"{count} 篇文章已读，但未为本简报提供要点。",
+        f"{articles_en(count)} {'was' if count == 1 else 'were'} read but contributed no point to this brief.",
+    )
+
+
+def note_reworded(count: int) -> Note:
+    return Note(
+        f"{count} 篇被引文章为机器改写（洗稿，同义词替换）的文字：其要点按常用词还原后排序、归类和释义，"
+        "引文照录原文，并在要点旁标注“洗稿改写”。",
+        f"{plural(count, 'cited article')} read as machine-reworded (synonym-swapped) copy: "
+        f"{'its' if count == 1 else 'their'} points were ranked, filed and glossed with the usual words restored, "
+        "are quoted as written, and are marked “machine-reworded wording” beside the point.",
+    )
+
+
+def articles_read_en(articles: int, outlets: int) -> str:
+    """The coverage note's first line in English: "5 articles read from 3 named outlets"."""
+    return f"{articles_en(articles)} read from {plural(outlets, 'named outlet')}"
+
+
+# Beside a point quoting machine-reworded wording (its source has no original in the corpus).
+REWORDED_MARK_ZH = "洗稿改写"
+REWORDED_MARK_EN = "machine-reworded wording"
+
+
+def corroboration_text(point: Point) -> str:
+    """Beside a point several sources carry: named outlets counted as outlets, the rest as articles."""
+    sources = point.sources
+    outlets = len({to_simplified(s.outlet) for s in sources if s.outlet})
+    unnamed = sum(1 for s in sources if not s.outlet)
+    zh, en = [], []
+    if outlets:
+        zh.append(f"{outlets} 家媒体")
+        en.append(plural(outlets, "outlet"))
+    if unnamed:
+        zh.append(f"{unnamed} 篇未注明媒体的文章")
+        en.append(f"{plural(unnamed, 'article')} with no outlet named")
+    return f"{'及 '.join(zh)} · {' and '.join(en)}"
+
+
+def outlet_text(source: Source) -> str:
+    """A point's outlet on its date line: named, or said to be unknown (never silently left out)."""
+    return source.outlet or "媒体不详 outlet unknown"
+
+
 # --------------------------------------------------------------------------
 # Dates
 
@@ -118,6 +211,15 @@ def english_summary(translator: str) -> str:
     if translator == "none":
         return "none (Chinese only)"
     return f"machine translation ({translator})"
+
+
+def english_summary_zh(translator: str) -> str:
+    """The cover's line on the English side, in Chinese."""
+    if translator == "gist":
+        return "逐词词典释义（并非翻译）"
+    if translator == "none":
+        return "无（仅中文）"
+    return f"机器翻译（{translator}）"
 
 
 def method_en(translator: str, *, glossary_terms: int) -> str:
@@ -164,19 +266,30 @@ _MONTH_DAY = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 def overview(points: Sequence[Point]) -> tuple[str, str]:
     """One line in each language: how many points, from how many outlets, over which dates.
 
-    Outlets are counted over every source of every point (an unknown outlet
-    counts once per file).  Full dates give a range; month-day dates (no year
-    known, never invented) are used only when no source has a full date.
+    Outlets are counted over every source of every point, the way the cover
+    counts them (named outlets, one name in either script once); sources with
+    no outlet named are counted apart, never as outlets.  Full dates give a
+    range; month-day dates (no year known, never invented) are used only when
+    no source has a full date.
     """
     sources: dict[str, Source] = {}
     for point in points:
         for source in point.sources:
             sources.setdefault(source.path, source)
-    outlets = len({s.outlet or s.path for s in sources.values()})
+    outlets = len({to_simplified(s.outlet) for s in sources.values() if s.outlet})
+    unnamed = sum(1 for s in sources.values() if not s.outlet)
     count = len(points)
     dates_zh, dates_en = _date_span(list(sources.values()))
-    zh = f"{count} 条要点，来自 {outlets} 家媒体，{dates_zh}"
-    en = f"{plural(count, 'point', 'points')} from {plural(outlets, 'outlet', 'outlets')}, {dates_en}"
+    if outlets and unnamed:
+        whence_zh = f"来自 {outlets} 家媒体及 {unnamed} 篇未注明媒体的文章"
+        whence_en = f"from {plural(outlets, 'outlet')} and {plural(unnamed, 'article')} with no outlet named"
+    elif outlets:
+        whence_zh, whence_en = f"来自 {outlets} 家媒体", f"from {plural(outlets, 'outlet')}"
+    else:
+        whence_zh = f"来自 {unnamed} 篇未注明媒体的文章"
+        whence_en = f"from {plural(unnamed, 'article')} with no outlet named"
+    zh = f"{count} 条要点，{whence_zh}，{dates_zh}"
+    en = f"{plural(count, 'point', 'points')} {whence_en}, {dates_en}"
     return zh, en
 
 

@@ -24,6 +24,7 @@ from briefing.errors import RenderError, UsageError
 from briefing.fsutil import atomic_writer
 from briefing.models import Brief, Point, Source
 from briefing.presentation import date_text, iso_span, markdown_escape, mode_label, templates_dir
+from briefing.standalone import needs_context
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,26 @@ class View:
         return other.label_zh, other.label_en
 
     @staticmethod
+    def corroboration_text(point: Point) -> str:
+        return presentation.corroboration_text(point)
+
+    @staticmethod
+    def point_outlet(point: Point) -> str:
+        return presentation.outlet_text(point.sentence.source)
+
+    @staticmethod
+    def shows_context(point: Point, previous: Point | None = None) -> bool:
+        """Print the sentence the point leans on, unless it is the point just above."""
+        return needs_context(point, previous)
+
+    @property
+    def articles_read_en(self) -> str:
+        return presentation.articles_read_en(len(self.brief.articles), len(self.brief.outlets))
+
+    reworded_mark_zh = presentation.REWORDED_MARK_ZH
+    reworded_mark_en = presentation.REWORDED_MARK_EN
+
+    @staticmethod
     def mode_label(mode: str) -> str:
         return mode_label(mode)
 
@@ -168,6 +189,10 @@ class View:
     @property
     def english_summary(self) -> str:
         return presentation.english_summary(self.brief.translator)
+
+    @property
+    def english_summary_zh(self) -> str:
+        return presentation.english_summary_zh(self.brief.translator)
 
     @property
     def method_en(self) -> str:
@@ -253,6 +278,10 @@ def brief_data(brief: Brief) -> dict:
             "date": view.point_date(p),
             "source": p.sentence.source.path,
             "position": p.sentence.position,
+            # Added fields: the sentence a point leaning on it carries (None when it stands
+            # alone), and whether the quoted wording is machine-reworded (洗稿).
+            "context": p.context.text if p.context else None,
+            "reworded": p.reworded,
         }
 
     span = brief.date_span
@@ -267,7 +296,8 @@ def brief_data(brief: Brief) -> dict:
             "points": len(brief.points),
             "date_span": [span[0].isoformat(), span[1].isoformat()] if span else None,
             "skipped": [{"path": s.path, "reason": s.reason} for s in brief.skipped],
-            "notes": list(brief.notes),
+            "notes": [note.en for note in brief.notes],
+            "notes_zh": [note.zh for note in brief.notes],
         },
         "executive": [point(p) for p in brief.executive],
         "sections": [

@@ -139,7 +139,7 @@ def test_date_filters_and_undated_articles():
     dated = {a.date for a in ranged.articles if a.date}
     assert dated == {dt.date(2024, 5, 6), dt.date(2024, 5, 22)}
     assert sum(a.date is None for a in ranged.articles) == 2  # kept and flagged
-    assert any("without a full date" in note for note in ranged.notes)
+    assert any("without a full date" in note.en and "日期" in note.zh for note in ranged.notes)
     assert any("before --since" in s.reason for s in ranged.skipped)
 
     required = core.build_brief([SEEDS], settings=settings(jobs=1, require_date=True), today=TODAY)
@@ -154,3 +154,27 @@ def test_strict_fails_on_a_skipped_file(tmp_path):
     assert [Path(s.path).name for s in lenient.skipped] == ["bad.txt"]
     with pytest.raises(StrictError, match="bad.txt"):
         core.build_brief([tmp_path], settings=settings(jobs=1, strict=True), today=TODAY)
+
+
+def test_glossary_lists_only_terms_the_quoted_chinese_shows() -> None:
+    # A reworded article's English is made from its restored words (拜登政府 for the quoted
+    # 拜登当局): a term the reader never sees in the Chinese is not glossed.
+    from briefing.models import Point, Sentence, Source
+
+    source = Source(path="copy.md", title="t", reworded=True)
+    text, restored = "本周，拜登当局出台了新的出口管制步伐。", "本周，拜登政府出台了新的出口管制措施。"
+    sentence = Sentence(text=text, norm=restored, source=source, paragraph=0, position=0, start=0, end=len(text))
+    terms = dict(core._glossary([Point(sentence=sentence, score=1.0)]))
+    assert "出口管制" in terms
+    assert "拜登政府" not in terms
+
+
+def test_dependent_points_carry_their_context_in_the_seeds_brief(seeds_brief) -> None:
+    from briefing import standalone
+
+    assert not any(standalone.unresolved(p) for p in seeds_brief.points)
+    carried = [p for p in seeds_brief.points if p.context is not None]
+    assert carried and all(standalone.is_dependent(p) for p in carried)
+    for point in carried:
+        assert point.context.source.path == point.sentence.source.path
+        assert point.context.position == point.sentence.position - 1

@@ -111,6 +111,20 @@ def test_same_outlet_counts_once():
     assert point.sentence is a[0]  # tie: earlier path
 
 
+def test_an_original_is_quoted_before_a_reworded_copy():
+    from briefing.models import Article as A
+
+    original = split_article(A(path="z-original", title="t", outlet="新华社",
+                               paragraphs=["美国商务部宣布对先进人工智能芯片实施新的出口管制措施。"]))
+    reworded = split_article(A(path="a-copy", title="t", reworded=True,
+                               paragraphs=["美国商务部宣布对先进人工智能芯片实施新的出口管制措施。"]))
+    (point,) = merge_points([(reworded[0], 1.0), (original[0], 0.6)])
+    assert point.sentence is original[0] and not point.reworded
+    assert point.score == 1.0  # the statement's strength, whichever copy is quoted
+    (alone,) = merge_points([(reworded[0], 1.0)])
+    assert alone.reworded  # no original: the copy is quoted, and the point says so
+
+
 def test_empty():
     assert merge_points([]) == []
 

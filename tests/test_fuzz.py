@@ -36,6 +36,7 @@ from briefing.errors import IngestError
 from briefing.models import (
     Article,
     Brief,
+    Note,
     Point,
     Sentence,
     Skipped,
@@ -323,7 +324,7 @@ def briefs(draw) -> Brief:
         sources=sources,
         glossary=[(draw(_ANY), draw(_ANY))],
         translator=draw(st.sampled_from(["gist", "none", "argos"])),
-        notes=[draw(_ANY)],
+        notes=[Note(draw(_ANY), draw(_ANY))],
     )
 
 

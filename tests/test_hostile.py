@@ -179,7 +179,7 @@ def test_every_file_is_accounted_for_with_a_reason(hostile):
     read = sum("skipped" not in r for r in records)
     assert brief["coverage"]["articles"] <= read
     copies = read - brief["coverage"]["articles"]
-    assert not copies or any(f"{copies} file(s) held an article already read" in n for n in brief["coverage"]["notes"])
+    assert not copies or any(f"{copies} files held an article already read" in n for n in brief["coverage"]["notes"])
 
 
 def test_the_good_article_still_makes_the_brief(hostile):

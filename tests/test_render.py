@@ -17,7 +17,8 @@ import pytest
 from briefing import pdf as pdf_module
 from briefing import fsutil, render
 from briefing.errors import RenderError, UsageError
-from briefing.models import Brief, Sentence
+from briefing.models import Brief, Point, Sentence
+from benchmarks.synthetic_brief import _sentence as synthetic_sentence
 from benchmarks.synthetic_brief import synthetic_brief
 
 GOLDEN = Path(__file__).parent / "golden" / "brief.html"
@@ -303,3 +304,106 @@ def test_document_fetching_network_fails_render(tmp_path: Path) -> None:
     with pytest.raises(pdf_module.RefusedURL, match="passwd"):
         with open(tmp_path / "y.pdf", "wb") as target:
             pdf_module.write_pdf(html, target, base_dir=render.templates_dir(), allowed_dirs=())
+
+
+# --------------------------------------------------------------------------
+# Points as analysts read them (issue 20)
+# --------------------------------------------------------------------------
+
+
+def _leaning_brief() -> tuple[Brief, Point, Point]:
+    """The synthetic brief with a point that opens mid-thought, its antecedent not shown above it,
+    and a point quoting machine-reworded wording."""
+    import dataclasses
+
+    brief = synthetic_brief()
+    nvidia = brief.sections[0].points[1]
+    leaning = dataclasses.replace(nvidia.sentence, text="此举将影响芯片出口。", norm="此举将影响芯片出口。")
+    nvidia.sentence = leaning
+    nvidia.occurrences = []
+    nvidia.context = synthetic_sentence(0, 0)  # the sentence before it in its article …
+    dialogue = brief.sections[1].points[1]
+    reworded_source = dataclasses.replace(dialogue.sentence.source, reworded=True)
+    dialogue.sentence = dataclasses.replace(dialogue.sentence, source=reworded_source)
+    dialogue.occurrences = []
+    brief.sources = [reworded_source if s.path == reworded_source.path else s for s in brief.sources]
+    return brief, nvidia, dialogue
+
+
+def test_point_opening_mid_thought_shows_its_context_unless_just_above() -> None:
+    brief, leaning, _ = _leaning_brief()
+    html = render.render_html(brief)
+    # … is point 1.1, just above it in its section: not repeated there.
+    section = html.split('id="theme-1"')[1].split('id="theme-2"')[0]
+    assert 'class="context"' not in section
+    # In the executive summary the point above is another one: the context is printed, lighter.
+    brief.executive = [brief.sections[1].points[0], leaning]
+    html = render.render_html(brief)
+    summary = html.split('id="summary"')[1].split('id="theme-1"')[0]
+    assert '<p class="context" lang="zh-CN">' in summary
+    assert "美国商务部周三表示，将把更多中国企业列入实体清单。" in summary.split('class="context"')[1]
+    data = render.brief_data(brief)
+    assert data["executive"][1]["context"] == "美国商务部周三表示，将把更多中国企业列入实体清单。"
+    assert data["executive"][0]["context"] is None
+    md = render.render_markdown(brief)
+    assert "*(上文 context: 美国商务部周三表示" in md
+
+
+def test_reworded_point_is_marked_on_the_point() -> None:
+    brief, _, reworded_point = _leaning_brief()
+    html = render.render_html(brief)
+    marked = html.split('<div class="point reworded"')[1].split("</div>")[0]
+    assert reworded_point.sentence.text in marked
+    assert "洗稿改写" in marked and "machine-reworded wording" in marked
+    assert html.count('class="reworded-mark"') == 1
+    data = render.brief_data(brief)
+    assert [p["reworded"] for p in data["sections"][1]["points"]] == [False, True, False]
+    assert "洗稿改写 machine-reworded wording" in render.render_markdown(brief)
+
+
+def test_point_without_outlet_says_so(brief: Brief) -> None:
+    html = render.render_html(brief)
+    assert "5月14日 · 媒体不详 outlet unknown</span>" in html
+
+
+def test_notes_glossary_and_appendix_are_bilingual(brief: Brief) -> None:
+    html = render.render_html(brief)
+    assert "1 篇文章没有完整日期" in html and "1 article carries no full date" in html
+    assert "article(s)" not in html
+    assert '<ul class="terms">' in html
+    assert '<span lang="zh-CN">文件</span> <span lang="en">File</span>' in html
+    data = render.brief_data(brief)
+    assert data["coverage"]["notes"] == ["1 article carries no full date and is listed after the dated ones."]
+    assert data["coverage"]["notes_zh"] == ["1 篇文章没有完整日期，列在有日期的文章之后。"]
+    md = render.render_markdown(brief)
+    assert "4 articles read from" in md and "已读文章 4 篇" in md
+
+
+def test_theme_heading_overview_and_first_point_are_kept_together(brief: Brief) -> None:
+    html = render.render_html(brief)
+    lead = html.split('<div class="theme-lead">')[1].split('id="p-1-2"')[0]
+    assert "<h2>" in lead and 'class="overview"' in lead and 'id="p-1-1"' in lead
+
+
+@has_poppler
+def test_running_header_names_the_section_at_the_top_of_the_page(tmp_path: Path) -> None:
+    import dataclasses
+
+    brief = synthetic_brief()
+    # A first section long enough to run over a page, so the second starts part-way down one.
+    first = brief.sections[0]
+    first.points = [dataclasses.replace(first.points[i % 2]) for i in range(14)]
+    brief.executive = []
+    (path,) = render.render(brief, tmp_path / "brief.pdf", formats=["pdf"])
+    pages = int(next(line.split()[-1] for line in _run("pdfinfo", str(path)).splitlines() if line.startswith("Pages:")))
+    checked = 0
+    for page in range(2, pages + 1):
+        text = _run("pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-")
+        lines = [line for line in text.splitlines() if line.strip()]
+        header, body = lines[0], lines[1:]
+        # The diplomacy section's first point (its heading and overview are just above it).
+        starts = [i for i, line in enumerate(body) if line.lstrip().startswith("2.1")]
+        if starts and starts[0] > 4:  # the diplomacy section starts part-way down this page
+            assert "Export controls" in header and "Diplomacy" not in header
+            checked += 1
+    assert checked == 1

@@ -166,7 +166,7 @@ def test_the_brief_glosses_the_usual_words_and_says_the_article_was_reworded(tmp
         # The gist reads the restored words: 步伐 would have been glossed "pace", 技能 "skill".
         if "出口管制步伐" in point.sentence.text:
             assert "measures" in point.english.text and "pace" not in point.english.text
-    assert any("machine-reworded" in note for note in brief.notes)
+    assert any("machine-reworded" in note.en and "洗稿" in note.zh for note in brief.notes)
     html = render.render_html(brief)
     assert "Machine-reworded wording" in html
     assert "出口管制步伐" in html or "技能" in html  # the Chinese side quotes the article as written

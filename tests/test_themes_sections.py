@@ -64,3 +64,24 @@ def test_empty_themes_omitted_and_other_only_when_strong(taxonomy):
     assert [p.score for p in sections[-1].points] == [0.9]
     # --new-only may remove the strong points; a weak off-theme point must not surface then.
     assert select_sections([points[1]], taxonomy, ThemeSettings()) == []
+
+
+def test_a_standalone_point_wins_over_a_dependent_one_of_similar_strength(taxonomy):
+    # 此举 … opens mid-thought: a point that stands alone and scores a little lower takes its place.
+    points = [
+        point("此举将影响芯片对华出口。", 1.0, position=3, theme="export_controls"),
+        point("美国商务部宣布收紧芯片出口。", 0.9, src=source("b.md"), theme="export_controls"),
+    ]
+    (section,) = select_sections(points, taxonomy, ThemeSettings(), per_theme=1)
+    assert [p.sentence.text for p in section.points] == ["美国商务部宣布收紧芯片出口。"]
+
+
+def test_a_much_stronger_dependent_point_still_gets_in(taxonomy):
+    points = [
+        point("此举将影响芯片对华出口。", 1.0, position=3, theme="export_controls"),
+        point("美国商务部宣布收紧芯片出口。", 0.5, src=source("b.md"), theme="export_controls"),
+    ]
+    (section,) = select_sections(points, taxonomy, ThemeSettings(), per_theme=1)
+    assert [p.sentence.text for p in section.points] == ["此举将影响芯片对华出口。"]
+
+

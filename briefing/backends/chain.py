@@ -5,9 +5,8 @@
     chain = build_translator("openai", settings, gist_factory=lambda: get_translator("gist"),
                              glossary=policy_glossary())
     english = chain.translate(lines)
-    if chain.fallbacks:
-        brief.notes.append("Machine translation failed (" + "; ".join(chain.fallbacks) + "): "
-                           "some lines show the word-by-word gist instead.")
+    for cause in chain.fallbacks:
+        notes.append(presentation.note_gist_fallback(cause))
 
 Failure never costs the brief its English side: a missing or broken model, an
 unreachable endpoint, a refused key or a timeout turns the affected lines into

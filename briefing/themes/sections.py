@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from briefing.models import Point, ThemeSection, ThemeSpec
 from briefing.presentation import overview
+from briefing.standalone import standing
 from briefing.themes.settings import ThemeSettings
 from briefing.themes.taxonomy import DEFAULT_OTHER, OTHER
 
@@ -19,8 +20,10 @@ def source_order_key(point: Point) -> tuple:
 
 
 def rank_key(point: Point) -> tuple:
-    """Best first: rank score, then source order, then text (a total order, so selection is deterministic)."""
-    return (-point.score, source_order_key(point), point.sentence.norm)
+    """Best first: rank score (lowered for a point that opens mid-thought, see
+    :func:`briefing.standalone.standing`), then source order, then text (a total
+    order, so selection is deterministic)."""
+    return (-standing(point), source_order_key(point), point.sentence.norm)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -47,7 +50,8 @@ def select_sections(
 ) -> list[ThemeSection]:
     """The brief's theme sections.
 
-    Within a theme the best points by rank score (``Point.score``) win, up to
+    Within a theme the best points by rank score (``Point.score``, lowered for
+    a point that opens mid-thought: :func:`briefing.standalone.standing`) win, up to
     ``per_theme`` (None: all), skipping near-duplicates of an already chosen point;
     then the best ``top`` (None: all) of all chosen points are kept.  Sections list
     their points in source order and are ordered by salience (sum of their
