@@ -42,7 +42,7 @@ from benchmarks.themes_eval import (
 from briefing.themes import ThemeSettings, load_taxonomy
 from training.labelled import CORPUS, SECOND_ANNOTATOR, Labelled, analysed, read_corpus, read_labelled
 from training.real_corpus import corpus_path, read_real
-from training.train_theme_model import ENCODER_C, FUSION, REAL_WEIGHT, C, train
+from training.train_theme_model import ENCODER_C, FUSION, REAL_OTHER_WEIGHT, REAL_WEIGHT, C, train
 
 # Real articles are held out in this many folds, grouped by file: no sentence of
 # a held-out article (or of another story of its digest) is in training.
@@ -115,7 +115,7 @@ def run_fold(
     held, training, in_context, taxonomy, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
     real_weight: float = REAL_WEIGHT,
     other_below: float | None = None,
-    real_other_weight: float | None = None,
+    real_other_weight: float | None = REAL_OTHER_WEIGHT,
 ):
     """Correct counts [n, keywords alone, model alone, keywords in context, model in context] and the model's context results."""
     weights = [_weight(row, real_weight, real_other_weight) for row in training]
@@ -143,7 +143,7 @@ def _scores(counts: Sequence[int]) -> Scores:
 def run_folds(
     taxonomy, groups: Sequence[str] | None = None, c: float = C, encoder_c: float = ENCODER_C, fusion: float = FUSION,
     corpus: Path | None = None, real_weight: float = REAL_WEIGHT, other_below: float | None = None,
-    real_other_weight: float | None = None,
+    real_other_weight: float | None = REAL_OTHER_WEIGHT,
 ):
     """(fold name, group, correct counts, the model's context results) for every fold, in order."""
     for name, group, held, training, in_context in folds(groups, corpus):
@@ -230,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=corpus_path(), help="the real corpus (default: BRIEFING_CORPUS or ../shared/corpus)")
     parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT, help=f"weight of a real sentence (default {REAL_WEIGHT})")
     parser.add_argument("--groups", help="only these groups of folds, comma-separated (real, corpus, seeds, …)")
-    parser.add_argument("--real-other-weight", type=float, help="weight of a real sentence labelled other (default: --real-weight)")
+    parser.add_argument("--real-other-weight", type=float, default=REAL_OTHER_WEIGHT,
+                        help=f"weight of a real sentence labelled other (default {REAL_OTHER_WEIGHT})")
     parser.add_argument("--other-below", type=float, help="ThemeSettings.other_below for the held-out filing (default: shipped)")
     args = parser.parse_args(argv)
     groups = args.groups.split(",") if args.groups else None
