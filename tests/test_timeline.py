@@ -155,6 +155,7 @@ def test_timeline_order_and_duplicates() -> None:
     ]  # fmt: skip
     assert events[0].text_en == "<英国举行AI安全峰会，28国签署宣言>"
     assert timeline.build_timeline(points) == timeline.build_timeline(points)
+    assert all(e.text_en == "" for e in timeline.build_timeline(points))  # --translator none: no English
 
 
 @pytest.fixture(scope="module")
