@@ -215,7 +215,7 @@ class TimelineEvent:
     date_zh: str
     date_en: str
     written: str  # the date as the sentence writes it ("5月8日", "本周五")
-    how: str  # "as written" | "year from the article's date" | "counted from the article's date" | "not resolved"
+    how: str  # "as written" | "year/month from the article's date" | "counted from the article's date" | "not resolved"
     text_zh: str  # the clause that carries the date
     text_en: str  # its word-by-word gist
     point: Point

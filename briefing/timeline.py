@@ -68,7 +68,7 @@ _DATE = re.compile(
     r"|(?P<span_word>本周|这周|上周|本月|上月|日前|近日)"
     r"|(?P<dom>(?<![\d月第])(?P<dd>\d{1,2})\s*[日号](?![本元内起后以之]))"
 )
-# Words that mean "the event is still to come": a month-day after the article's date is then expected.
+# "当地时间2024年5月14日，…": the time zone before a date opening a clause is not part of the event.
 _LOCAL_TIME = re.compile(r"(?:北京时间|当地时间|美东时间|美国东部时间|台北时间)\s*$")
 
 
@@ -104,7 +104,7 @@ class ResolvedDate:
     precision: str  # "day" | "week" | "month" | "before" | "unknown"
     zh: str
     en: str
-    how: str  # "as written" | "year from the article's date" | "counted from the article's date" | "not resolved"
+    how: str  # "as written" | "year/month from the article's date" | "counted from the article's date" | "not resolved"
     order: tuple[int, int] = (0, 0)  # month, day for ordering an unresolved date
 
 
