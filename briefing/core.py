@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefing import dedup, ingest, presentation, rank, reworded, scope, segment, standalone, themes, tokenize, translate
+from briefing import actors, dedup, ingest, presentation, rank, reworded, scope, segment, standalone, themes, timeline, tokenize, translate
 from briefing import encoder as sentence_encoder
 from briefing.backends.chain import TranslationChain, build_translator
 from briefing.config import Settings
@@ -222,6 +222,9 @@ def build_brief(
         translator=translator.mode,
         notes=notes,
         new_only=published is not None,
+        # Issue 20: key dates (English as a gist, labelled) and actors, from the selected points.
+        timeline=timeline.build_timeline(selected, gist=translate.gist if translator.mode != "none" else None),
+        actors=actors.find_actors(selected, articles),
     )
 
 

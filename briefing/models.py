@@ -222,6 +222,38 @@ class Note:
         return f"{self.zh} {self.en}"
 
 
+# What an analyst reads at a glance (briefing/timeline.py, briefing/actors.py).
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event a point mentions, its date resolved against the point's article (never invented)."""
+
+    date: dt.date | None  # None when the year (or day) cannot be known: shown as written
+    precision: str  # "day" | "week" | "month" | "before" | "unknown"
+    date_zh: str
+    date_en: str
+    written: str  # the date as the sentence writes it ("5月8日", "本周五")
+    how: str  # "as written" | "year/month from the article's date" | "counted from the article's date" | "not resolved"
+    text_zh: str  # the clause that carries the date
+    text_en: str  # its word-by-word gist
+    point: Point
+    order: tuple[int, int] = (0, 0)  # (month, day) for an event whose year is unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts in the brief: a government or agency, a company, a person, and the points naming them."""
+
+    zh: str
+    en: str
+    en_from: str  # "glossary" | "article" (the article spells it) | "gist"
+    kind: str  # "government" | "organisation" | "company" | "person"
+    points: tuple[Point, ...]
+
+
+
+
 @dataclass(slots=True)
 class Brief:
     """Everything the renderer needs; rendering adds nothing but layout."""
@@ -239,6 +271,9 @@ class Brief:
     translator: str = "gist"
     notes: list[Note] = field(default_factory=list)  # coverage remarks for the reader
     new_only: bool = False  # points published by an earlier brief were left out
+    # Issue 20: key dates and actors (briefing/timeline.py, briefing/actors.py).
+    timeline: list[TimelineEvent] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
 
     @property
     def date_span(self) -> tuple[dt.date, dt.date] | None:

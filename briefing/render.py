@@ -21,6 +21,7 @@ import markupsafe
 import briefing
 from briefing import presentation, reworded
 from briefing.errors import RenderError, UsageError
+from briefing.chart import theme_chart
 from briefing.fsutil import atomic_writer
 from briefing.models import Brief, Point, Source
 from briefing.presentation import date_text, iso_span, markdown_escape, mode_label, templates_dir
@@ -249,6 +250,7 @@ def render_markdown(brief: Brief) -> str:
 
 def _render_template(name: str, brief: Brief, **context: object) -> str:
     template = _template(name)
+    context.setdefault("chart", theme_chart(brief))  # issue 20: the "at a glance" figure
     try:
         return template.render(brief=brief, view=_view(brief), **context)
     except RenderError:
@@ -311,6 +313,27 @@ def brief_data(brief: Brief) -> dict:
             for s in brief.sections
         ],
         "glossary": [{"zh": zh, "en": en} for zh, en in brief.glossary],
+        # Issue 20: key dates and actors.
+        "timeline": [
+            {
+                "date": e.date.isoformat() if e.date else None,
+                "precision": e.precision,
+                "date_zh": e.date_zh,
+                "date_en": e.date_en,
+                "written": e.written,
+                "how": e.how,
+                "zh": e.text_zh,
+                "en": e.text_en,
+                "translation_mode": "gist" if e.text_en else "none",
+                "point": view.point_ref(e.point).label,
+            }
+            for e in brief.timeline
+        ],
+        "actors": [
+            {"zh": a.zh, "en": a.en, "en_from": a.en_from, "kind": a.kind,
+             "points": [view.point_ref(p).label for p in a.points]}
+            for a in brief.actors
+        ],
         "sources": [
             {
                 "number": e.number,
