@@ -793,7 +793,7 @@ def _noun_like(english: str) -> bool:
     # CC-CEDICT's first sense for a preposition or an adverb is no noun ("along with", "recently").
     first = english.split(" ")[0]
     return (english[:1].islower() and not _NO_ARTICLE.match(english) and first not in _PREPOSITIONS
-            and first not in ("according", "along", "as", "because", "very", "not", "also", "only", "even")
+            and first not in ("according", "towards", "toward", "against", "across", "via", "along", "as", "because", "very", "not", "also", "only", "even")
             and not first.endswith("ly"))
 
 
@@ -806,10 +806,15 @@ def _verb_follows(units: list[Unit], start: int) -> bool:
     return False
 
 
+# A word tagged a verb whose English is a noun (监管 "regulation") takes no object of its own.
+_NOUN_ENDING = re.compile(r"(tion|sion|ment|ness|ity|ance|ence|ism|ship)s?$")
+
+
 def _object_article(units: list[Unit]) -> list[Unit]:
     """A common noun right after a verb (or 是/有) is its object and takes "the" (strengthen the regulation)."""
     for previous, unit in zip(units, units[1:]):
-        verb = previous.tag == "v" and previous.zh not in GRAMMAR_WORDS or previous.zh in ("是", "有")
+        verb = (previous.tag == "v" and previous.zh not in GRAMMAR_WORDS and previous.en is not None
+                and not _NOUN_ENDING.search(previous.en) or previous.zh in ("是", "有"))
         if verb and previous.en and previous.en.isascii() and unit.tag == "n" and unit.en and _noun_like(unit.en):
             unit.en = "the " + unit.en
     return units
