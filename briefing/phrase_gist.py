@@ -20,7 +20,9 @@ dictionaries (:func:`_tag`), and
   and ``benchmarks/translation.py --ablate``): 在 X 上/中 → "on/in X",
   country + 队/人/政府 → "the Dutch team", noun + 们 and number + noun →
   plural, 被 → passive, verb + 了 → past, pronoun + 的 → "his", a date after
-  its verb, "the" after a preposition.
+  its verb, "the" after a preposition and before a verb's object, numbers
+  in characters as digits (一万多名 → "more than 10,000", 第十九次 → "19th"),
+  已经/正在 → "has verbed"/"is verbing", 这两 → "these two".
 
 What it cannot do, and the brief says so: reorder clauses, choose tense or
 articles in general, or resolve what a pronoun or an ellipsis refers to.
@@ -39,7 +41,7 @@ from briefing.tokenize import tokens
 # The word-order and naming rules, by name; :func:`translate_line` applies
 # them all, ``benchmarks/translation.py --ablate NAME`` measures each one.
 RULES: frozenset[str] = frozenset(
-    {"names", "phrases", "dates", "numerals", "object-article", "aspect", "of", "capitals", "localiser", "demonym", "plural", "passive", "function",
+    {"names", "phrases", "dates", "numerals", "object-article", "aspect", "of", "capitals", "determiners", "localiser", "demonym", "plural", "passive", "function",
      "possessive", "approximate", "article", "tense", "date-order"}
 )
 
@@ -810,6 +812,16 @@ def _verb_follows(units: list[Unit], start: int) -> bool:
 _NOUN_ENDING = re.compile(r"(tion|sion|ment|ness|ity|ance|ence|ism|ship)s?$")
 
 
+def _determiners(units: list[Unit]) -> list[Unit]:
+    """这/那 before a plural number say "these/those" (这两家公司 → these two companies); 一 + counter says "a"."""
+    for unit, following in zip(units, units[1:]):
+        if unit.zh in ("这", "那") and _is_many(following):
+            unit.en = "these" if unit.zh == "这" else "those"
+        elif unit.zh == "一" and (following.zh in _COUNTERS or following.zh in _dictionaries.CLASSIFIERS):
+            unit.en = "a"
+    return units
+
+
 def _object_article(units: list[Unit]) -> list[Unit]:
     """A common noun right after a verb (or 是/有) is its object and takes "the" (strengthen the regulation)."""
     for previous, unit in zip(units, units[1:]):
@@ -890,6 +902,7 @@ _LINE_RULES = (
     ("tense", _tense),
     ("date-order", _date_after_verb),
     ("article", _article),
+    ("determiners", _determiners),
     ("object-article", _object_article),
     ("aspect", _aspect),
     ("of", _of),

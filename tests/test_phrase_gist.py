@@ -134,6 +134,8 @@ def test_impossible_dates_stay_as_written() -> None:
         ("aspect", "警方已经逮捕嫌疑人", "has arrested"),
         ("of", "公司的任务", "mission of company"),
         ("capitals", "他说。他们走了。", "said. They"),
+        ("determiners", "这两家公司", "These two companies"),
+        ("determiners", "他买了一辆车", "bought a car"),
     ],
 )
 def test_each_rule_does_its_work(rule: str, chinese: str, expected: str) -> None:
