@@ -20,7 +20,9 @@ dictionaries (:func:`_tag`), and
   and ``benchmarks/translation.py --ablate``): 在 X 上/中 → "on/in X",
   country + 队/人/政府 → "the Dutch team", noun + 们 and number + noun →
   plural, 被 → passive, verb + 了 → past, pronoun + 的 → "his", a date after
-  its verb, "the" after a preposition.
+  its verb, "the" after a preposition and before a verb's object, numbers
+  in characters as digits (一万多名 → "more than 10,000", 第十九次 → "19th"),
+  已经/正在 → "has verbed"/"is verbing", 这两 → "these two".
 
 What it cannot do, and the brief says so: reorder clauses, choose tense or
 articles in general, or resolve what a pronoun or an ellipsis refers to.
@@ -39,7 +41,7 @@ from briefing.tokenize import tokens
 # The word-order and naming rules, by name; :func:`translate_line` applies
 # them all, ``benchmarks/translation.py --ablate NAME`` measures each one.
 RULES: frozenset[str] = frozenset(
-    {"names", "phrases", "dates", "localiser", "demonym", "plural", "passive", "function",
+    {"names", "phrases", "dates", "numerals", "object-article", "aspect", "of", "capitals", "determiners", "localiser", "demonym", "plural", "passive", "function",
      "possessive", "approximate", "article", "tense", "date-order"}
 )
 
@@ -64,11 +66,11 @@ GRAMMAR_WORDS = {
     "不是": "not", "没": "not", "没有": "not", "不能": "cannot", "不会": "will not",
     "我": "I", "你": "you", "您": "you", "它": "it", "她们": "they", "它们": "they", "我们": "we",
     "你们": "you", "大家": "everyone", "自己": "themselves", "这个": "this", "那个": "that",
-    "这样": "such", "这种": "this kind of", "一个": "a", "一种": "a kind of", "一位": "a",
+    "这样": "such", "这种": "this", "一个": "a", "一种": "a", "一位": "a",
     "一名": "a", "一家": "a", "一项": "a", "之一": "one of", "许多": "many", "很多": "many",
     "因为": "because", "所以": "so", "虽然": "although", "不过": "but", "而且": "and",
     "还是": "or", "如何": "how", "什么": "what", "为什么": "why", "哪": "which", "谁": "who",
-    "其中": "among them", "目前": "currently", "当时": "at the time", "如今": "today",
+    "其中": "of which", "目前": "currently", "当时": "at the time", "如今": "today",
     "今年": "this year", "去年": "last year", "明年": "next year", "今天": "today",
     "昨天": "yesterday", "明天": "tomorrow", "近日": "recently", "日前": "recently",
     "此前": "previously", "随后": "then", "然后": "then", "并不": "not", "就是": "is",
@@ -341,6 +343,10 @@ def _units(text: str, rules: frozenset[str]) -> list[Unit]:
     out: list[Unit] = []
     i = 0
     while i < len(parts):
+        if "numerals" in rules and (number := _chinese_number(parts, i)) is not None:
+            i, unit = number
+            out.append(unit)
+            continue
         phrase = _phrase(parts, i, rules)
         if phrase is not None:
             end, zh, english = phrase
@@ -366,6 +372,79 @@ def _units(text: str, rules: frozenset[str]) -> list[Unit]:
         else:
             out.extend(pieces)
     return out
+
+
+_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                    "八": 8, "九": 9}
+_CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMERAL = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+$")
+
+
+def parse_chinese_number(numeral: str) -> int | None:
+    """The value of a Chinese numeral written in characters (十九 → 19, 两千三百 → 2300), or None."""
+    total = section = digit = 0
+    seen = False
+    for char in numeral:
+        if char in _CN_DIGIT_VALUES:
+            digit = _CN_DIGIT_VALUES[char]
+            seen = True
+        elif char in _CN_SMALL_UNITS:
+            section += (digit or (1 if not seen or digit == 0 else digit)) * _CN_SMALL_UNITS[char]
+            digit, seen = 0, True
+        elif char in ("万", "亿"):
+            if not seen:
+                return None
+            total += (section + digit) * (10_000 if char == "万" else 100_000_000)
+            section = digit = 0
+        else:
+            return None
+    return total + section + digit if seen else None
+
+
+def _number_words(value: int) -> str:
+    if value >= 100_000_000:
+        return _dictionaries._amount(str(value), "万").replace("10000 ", "")
+    return f"{value:,}"
+
+
+def _chinese_number(parts: Sequence[tuple[str, str]], i: int) -> tuple[int, Unit] | None:
+    """A number written in characters, over however many tokens jieba made of it, as digits.
+
+    Small numbers stay words ("three"), as English news writes them; from ten
+    on the digits are what a reader (and a reference translation) expects:
+    一万多名 → "more than 10,000", 第十九次 → "19th", 两千三百 → "2,300".
+    """
+    glossary = _dictionaries.policy_glossary()
+    if any("".join(word for word, _ in parts[i:j]) in glossary for j in range(i + 1, i + _MAX_PHRASE_TOKENS + 1)):
+        return None  # 十九 + 大 is the 19th National Congress, not "19 big"
+    text, j, match = "", i, None
+    while j < len(parts) and (longer := _NUMBER_TOKENS.match(text + parts[j][0])):
+        text, match, j = text + parts[j][0], longer, j + 1
+    if match is None or not match["num"]:
+        return None
+    value = parse_chinese_number(match["num"])
+    ordinal = bool(match["ord"])
+    if value is None or (value < 10 or match["num"] == "十") and not ordinal:
+        return None
+    if ordinal:
+        english = _ORDINAL_WORDS[value - 1] if 1 <= value <= len(_ORDINAL_WORDS) else _ordinal(value)
+    else:
+        english = _number_words(value)
+    if not ordinal and match["counter"] and match["counter"] in "次届轮期季":
+        if match["counter"] != "次":
+            return None
+        english += " times"
+    if match["more"]:
+        english = "more than " + english
+    return j, Unit(text, "m", english)
+
+
+_ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+_NUMBER_TOKENS = re.compile(
+    r"^(?P<ord>第)?(?P<num>[零〇一二两三四五六七八九十百千万亿]*)(?P<more>多|余)?"
+    # Measure words say nothing in English after a number (第十九次 → 19th, 十九次 → 19 times).
+    r"(?P<counter>[个位名项家款条篇份件辆批场座台艘架次届轮期季]?)$"
+)
 
 
 # The commonest Chinese surnames (about 300, with the compound ones): an
@@ -527,6 +606,8 @@ _MANY = frozenset("许多 很多 一些 这些 那些 各种 几 多个 几个 �
 def _is_many(unit: Unit) -> bool:
     if unit.zh in _MANY:
         return True
+    if unit.tag == "m" and (digits := re.search(r"\d[\d,]*", unit.en or "")) and not unit.en.endswith("th"):
+        return float(digits[0].replace(",", "")) > 1
     number = unit.zh.replace(",", "").rstrip("多余")
     return unit.tag == "m" and number.replace(".", "", 1).isdigit() and float(number) > 1
 
@@ -674,10 +755,12 @@ def _date_after_verb(units: list[Unit]) -> list[Unit]:
 
 
 def _approximate(units: list[Unit]) -> list[Unit]:
-    """Number + 多/余/以上 → "more than N" (350,000 多辆 → more than 350,000)."""
+    """Number + 多/余/以上 (or 多名, 余人…) → "more than N" (350,000 多辆 → more than 350,000)."""
     out = list(units)
     for i in range(1, len(out)):
-        if out[i].zh in ("多", "余", "以上") and out[i - 1].tag == "m" and out[i - 1].en:
+        more = out[i].zh in ("多", "余", "以上") or len(out[i].zh) == 2 and out[i].zh[0] in "多余" and (
+            out[i].zh[1] in _COUNTERS or out[i].zh[1] in "人辆台")
+        if more and out[i - 1].tag == "m" and out[i - 1].en and not out[i - 1].en.startswith("more than"):
             out[i - 1].en, out[i].en = "more than " + out[i - 1].en, ""
     return out
 
@@ -712,7 +795,7 @@ def _noun_like(english: str) -> bool:
     # CC-CEDICT's first sense for a preposition or an adverb is no noun ("along with", "recently").
     first = english.split(" ")[0]
     return (english[:1].islower() and not _NO_ARTICLE.match(english) and first not in _PREPOSITIONS
-            and first not in ("along", "as", "because", "very", "not", "also", "only", "even")
+            and first not in ("according", "towards", "toward", "against", "across", "via", "along", "as", "because", "very", "not", "also", "only", "even")
             and not first.endswith("ly"))
 
 
@@ -725,9 +808,92 @@ def _verb_follows(units: list[Unit], start: int) -> bool:
     return False
 
 
+# A word tagged a verb whose English is a noun (监管 "regulation") takes no object of its own.
+_NOUN_ENDING = re.compile(r"(tion|sion|ment|ness|ity|ance|ence|ism|ship)s?$")
+
+
+def _determiners(units: list[Unit]) -> list[Unit]:
+    """这/那 before a plural number say "these/those" (这两家公司 → these two companies); 一 + counter says "a"."""
+    for unit, following in zip(units, units[1:]):
+        if unit.zh in ("这", "那") and _is_many(following):
+            unit.en = "these" if unit.zh == "这" else "those"
+        elif unit.zh == "一" and (following.zh in _COUNTERS or following.zh in _dictionaries.CLASSIFIERS):
+            unit.en = "a"
+    return units
+
+
+def _object_article(units: list[Unit]) -> list[Unit]:
+    """A common noun right after a verb (or 是/有) is its object and takes "the" (strengthen the regulation)."""
+    for previous, unit in zip(units, units[1:]):
+        verb = (previous.tag == "v" and previous.zh not in GRAMMAR_WORDS and previous.en is not None
+                and not _NOUN_ENDING.search(previous.en) or previous.zh in ("是", "有"))
+        if verb and previous.en and previous.en.isascii() and unit.tag == "n" and unit.en and _noun_like(unit.en):
+            unit.en = "the " + unit.en
+    return units
+
+
+def _of(units: list[Unit]) -> list[Unit]:
+    """Noun + 的 + noun → "the noun of noun" (公司的任务 → the mission of company).
+
+    Only a one-word modifier that is itself a noun: a longer one is most often
+    a clause (他昨天发布的报告), which the gist cannot move whole.
+    """
+    out = list(units)
+    i = 1
+    while i + 1 < len(out):
+        modifier, de, head = out[i - 1], out[i], out[i + 1]
+        before = out[i - 2] if i >= 2 else None
+        if (de.zh == "的" and modifier.tag in ("n", "ns", "nz") and head.tag == "n" and modifier.en and head.en
+                and modifier.en.isascii() and head.en.isascii() and modifier.zh not in DEMONYMS
+                and not modifier.en.endswith("'s") and not modifier.en.endswith("'")
+                and (before is None or before.tag not in ("n", "ns", "nz", "a", "m"))
+                and (i + 2 >= len(out) or out[i + 2].tag not in ("n", "ns", "nz", "x"))):
+            head_en = head.en if _NO_ARTICLE.match(head.en) or head.en[:1].isupper() else "the " + head.en
+            mod_en = modifier.en[4:] if modifier.en.startswith("the ") else modifier.en
+            out[i - 1], out[i], out[i + 1] = Unit(head.zh, head.tag, head_en), Unit("的", "p", "of"), \
+                Unit(modifier.zh, modifier.tag, mod_en)
+            i += 2
+        i += 1
+    return out
+
+
+def _ing(verb: str) -> str:
+    first, space, rest = verb.partition(" ")
+    lower = first.lower()
+    if lower.endswith("ie"):
+        first = first[:-2] + "ying"
+    elif lower.endswith("e") and not lower.endswith(("ee", "ye", "oe")) and len(lower) > 2:
+        first = first[:-1] + "ing"
+    elif not lower.endswith("ing"):
+        first += "ing"
+    return first + space + rest
+
+
+def _aspect(units: list[Unit]) -> list[Unit]:
+    """已经/已 + verb → "has verbed", 正在 + verb → "is verbing": the aspect words say the English tense."""
+    for unit, following in zip(units, units[1:]):
+        if not (following.tag == "v" and following.en and following.en.isascii()) or following.zh in GRAMMAR_WORDS:
+            continue
+        if unit.zh in ("已经", "已", "已然"):
+            unit.en, following.en = "has", participle(following.en)
+        elif unit.zh in ("正在", "正"):
+            unit.en, following.en = "is", _ing(following.en)
+    return units
+
+
+def _durations(units: list[Unit]) -> list[Unit]:
+    """Number + 分 inside a duration or a clock reading is minutes, not "divide" (2小时13分38秒)."""
+    for i in range(1, len(units)):
+        if units[i].zh == "分" and units[i - 1].tag == "m" and (
+                i >= 2 and units[i - 2].zh in ("小时", "点", "时") or i + 1 < len(units) and units[i + 1].tag == "m"):
+            units[i].en = "minutes"
+    return units
+
+
 _LINE_RULES = (
     ("function", _counters),
     ("approximate", _approximate),
+    ("numerals", _durations),
     ("possessive", _possessive),
     ("localiser", _localiser),
     ("demonym", _demonym),
@@ -736,6 +902,10 @@ _LINE_RULES = (
     ("tense", _tense),
     ("date-order", _date_after_verb),
     ("article", _article),
+    ("determiners", _determiners),
+    ("object-article", _object_article),
+    ("aspect", _aspect),
+    ("of", _of),
 )
 
 
@@ -768,8 +938,15 @@ def segments(text: str, rules: Iterable[str] = RULES) -> list[tuple[str, str | N
 def translate_line(text: str, rules: Iterable[str] = RULES) -> str:
     """The phrase gist of one Chinese line."""
     words = [zh if en is None else en for zh, en in segments(text.strip(), rules)]
-    return _dictionaries._join([w for w in words if w])
+    line = _dictionaries._join([w for w in words if w])
+    if "capitals" in rules:
+        line = _SENTENCE_START.sub(lambda m: m[0][:-1] + m[0][-1].upper(), line)
+    return line
 
 
-__all__ = ["GRAMMAR_WORDS", "RULES", "choose_sense", "participle", "past", "person_name", "place_name",
+# A sentence opens after . ? ! (and a quote may stand before its first letter): "… market. They want".
+_SENTENCE_START = re.compile(r"(?:^|[.?!…][\"”’)]?\s+)[\"'“‘(]?[a-z]")
+
+
+__all__ = ["GRAMMAR_WORDS", "RULES", "choose_sense", "parse_chinese_number", "participle", "past", "person_name", "place_name",
            "plural", "romanise", "segments", "surname", "translate_line"]

@@ -134,3 +134,27 @@ def test_send_errors_are_clear(tmp_path):
     assert no_recipient.exit_code == 2 and "no recipient" in no_recipient.output
     injected = invoke("send", "nope.pdf", "--to", "a@example.org", "--subject", "x\nBcc: evil@example.org")
     assert injected.exit_code != 0 and "Traceback" not in injected.output
+
+
+def test_translate_command_with_openai_against_a_loopback_server(tmp_path, monkeypatch):
+    # `briefing translate --translator openai`: one labelled English line per input line, in order,
+    # and the policy glossary terms of the batch in the prompt the server received.
+    chat = ChatServer(api_key="sk-env").start()
+    try:
+        Path("briefing.toml").write_text(
+            f'[translate]\nopenai_base_url = "{chat.base_url}"\nopenai_model = "tiny"\nopenai_timeout = 5\n'
+            "cache = false\n",
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("BRIEFING_OPENAI_API_KEY", "sk-env")
+        result = invoke("translate", "--translator", "openai", "--json", "--strict",
+                        input="英伟达芯片受出口管制\n\n拜登政府发布新规\n")
+        assert result.exit_code == 0, result.output
+        lines = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 3
+        assert [line["mode"] for line in lines if line["en"]] == ["openai:tiny", "openai:tiny"]
+        assert lines[0]["en"].startswith("EN<") and lines[1]["en"] == ""
+        prompt = json.dumps(chat.requests, ensure_ascii=False)
+        assert "出口管制 = export controls" in prompt and "英伟达 = Nvidia" in prompt
+    finally:
+        chat.stop()

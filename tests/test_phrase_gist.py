@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from briefing.phrase_gist import RULES, participle, person_name, place_name, plural, romanise, translate_line
+from briefing.phrase_gist import RULES, parse_chinese_number, participle, person_name, place_name, plural, romanise, translate_line
 from briefing.translate import gist, glossary_terms, word_gist
 
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -120,16 +120,36 @@ def test_impossible_dates_stay_as_written() -> None:
         ("article", "他在会议上发言", "on the meeting"),
         ("tense", "他们发表了报告", "They issued"),
         ("approximate", "350多辆汽车", "More than 350 car"),
+        ("approximate", "逮捕了3900多名抗议者", "more than 3900 protesters"),
         ("date-order", "郭嘉昆10日表示", "said on the 10th"),
         ("function", "这股寒流", "This cold"),
         ("possessive", "他的公司", "His company"),
         ("dates", "10日", "On the 10th"),
         ("names", "苏齐芳说", "Su Qifang"),
+        ("numerals", "一万多名游客回国", "More than 10,000 tourists"),
+        ("numerals", "第十九次会议", "19th meeting"),
+        ("numerals", "两千三百人参加", "2,300 people"),
+        ("numerals", "跑了2小时13分38秒", "13 minutes"),
+        ("object-article", "这是问题", "is the question"),
+        ("aspect", "警方已经逮捕嫌疑人", "has arrested"),
+        ("of", "公司的任务", "mission of company"),
+        ("capitals", "他说。他们走了。", "said. They"),
+        ("determiners", "这两家公司", "These two companies"),
+        ("determiners", "他买了一辆车", "bought a car"),
     ],
 )
 def test_each_rule_does_its_work(rule: str, chinese: str, expected: str) -> None:
     assert expected in translate_line(chinese)
     assert expected not in translate_line(chinese, rules=RULES - {rule})
+
+
+def test_chinese_numerals_are_read_whole() -> None:
+    assert [parse_chinese_number(n) for n in ("十九", "两千三百", "一万", "三十五万", "一千零五", "十二亿五千万")] == [
+        19, 2300, 10_000, 350_000, 1005, 1_250_000_000,
+    ]
+    assert parse_chinese_number("万") is None
+    assert translate_line("第一个") == "First"  # small ordinals stay words
+    assert "19th National Congress" in translate_line("党的十九大")  # the glossary wins over the number
 
 
 def test_plural_and_participle_spelling() -> None:

@@ -93,7 +93,7 @@ def test_punctuation_is_english() -> None:
     english = gist("美方表示：“将加强出口管制”，中方（外交部）回应。")
     for mark in "，。：“”（）":
         assert mark not in english
-    assert ': "will strengthen export controls",' in english
+    assert ': "will strengthen the export controls",' in english
     assert english.endswith(".")
     assert "(Ministry of Foreign Affairs)" in english
 
