@@ -14,10 +14,10 @@ CORPUS = real_corpus.corpus_path()
 needs_corpus = pytest.mark.skipif(CORPUS is None, reason="the real corpus (../shared/corpus) is not here")
 
 # Held out by file (benchmarks/themes_crossval.py --groups real, 8 folds), the model trained with the real
-# sentences of the other files measured 0.xx in context on all 1,005 real sentences (0.xx on the policy
-# sentences); trained on written sentences only, 0.622 (0.683).
-REAL_HELD_OUT_BASELINE = 0.60
-REAL_POLICY_HELD_OUT_BASELINE = 0.64
+# sentences of the other files (weight 2, real "other" not learnt from) measured 0.694 in context on the
+# 735 real policy sentences and 0.593 on all 1,005; trained on written sentences only, 0.683 and 0.622.
+REAL_HELD_OUT_BASELINE = 0.56
+REAL_POLICY_HELD_OUT_BASELINE = 0.66
 
 
 def test_label_file_is_well_formed_and_two_annotators_agree(taxonomy):
