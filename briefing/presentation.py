@@ -344,3 +344,40 @@ def _range_en(first: dt.date, last: dt.date) -> str:
             return f"{first.day}–{last.day} {_MONTHS[first.month - 1]} {first.year}"
         return f"{first.day} {_MONTHS[first.month - 1]} – {full(last)}"
     return f"{full(first)} – {full(last)}"
+
+
+# --------------------------------------------------------------------------
+# Why a file was skipped, in Chinese (the English reason is the library's own)
+# --------------------------------------------------------------------------
+
+# (start of the English reason, the Chinese said beside it); the first that matches wins.
+_SKIP_REASONS_ZH: tuple[tuple[str, str], ...] = (
+    ("empty file", "空文件"),
+    ("binary", "二进制或非文本内容，不是文章"),
+    ("no article text found", "未找到正文（只有标记、署名或模板文字）"),
+    ("undecodable", "无法解码（编码未知或已损坏）"),
+    ("file too large", "文件过大"),
+    ("is a directory", "是文件夹，不是文件"),
+    ("not a regular file", "不是普通文件"),
+    ("no such file", "文件不存在"),
+    ("permission denied", "无权读取"),
+    ("symlink loop", "符号链接循环"),
+    ("no full date", "没有完整日期（--require-date）"),
+    ("feed with", "订阅源中没有带正文的条目"),
+    ("refused feed", "已拒绝：订阅源声明了 XML 实体"),
+    ("bad feed", "订阅源 XML 有误"),
+    ("not a feed", "不是订阅源"),
+    ("unexpected error", "读取时出现意外错误"),
+)
+
+
+def skip_reason_zh(reason: str) -> str:
+    """The Chinese beside a skipped file's English reason (the coverage list is bilingual)."""
+    if reason.startswith("dated ") and "--since" in reason:
+        return "日期早于 --since"
+    if reason.startswith("dated ") and "--until" in reason:
+        return "日期晚于 --until"
+    for start, zh in _SKIP_REASONS_ZH:
+        if reason.startswith(start):
+            return zh
+    return "无法读取"

@@ -184,6 +184,10 @@ class View:
         return mode_label(mode)
 
     @staticmethod
+    def skip_reason_zh(reason: str) -> str:
+        return presentation.skip_reason_zh(reason)
+
+    @staticmethod
     def mode_class(mode: str) -> str:
         return mode if mode in ("gist", "reviewed", "none") else "mt"
 

@@ -129,3 +129,16 @@ def test_corroboration_counts_unknown_outlets_as_articles() -> None:
     assert presentation.corroboration_text(named) == "1 家媒体及 1 篇未注明媒体的文章 · 1 outlet and 1 article with no outlet named"
     two = _point(Source("a", "a", outlet="甲"), Source("b", "b", outlet="乙"))
     assert presentation.corroboration_text(two) == "2 家媒体 · 2 outlets"
+
+
+@pytest.mark.parametrize(
+    ("reason", "zh"),
+    [
+        ("empty file (whitespace only)", "空文件"),
+        ("no article text found (only markup, credits or boilerplate)", "未找到正文（只有标记、署名或模板文字）"),
+        ("dated 2024-01-01, before --since 2024-02-01", "日期早于 --since"),
+        ("something no one foresaw", "无法读取"),
+    ],
+)
+def test_skip_reasons_are_said_in_chinese_too(reason: str, zh: str) -> None:
+    assert presentation.skip_reason_zh(reason) == zh
