@@ -158,3 +158,12 @@ def test_many_sentences_group_near_copies():
         by_group.setdefault(group, set()).add(j)
     assert all(len(v) == 1 for v in by_group.values())
     assert len(by_group) <= 210
+
+
+def test_signatures_in_batches_are_the_same(monkeypatch):
+    from briefing import dedup
+
+    keys = [f"美国商务部宣布新的出口管制规则第{i}条，涉及先进芯片与制造设备" for i in range(40)]
+    whole = dedup.signatures(keys)
+    monkeypatch.setattr(dedup, "SIGNATURE_BATCH_CHARS", 100)  # a few keys a batch
+    assert (dedup.signatures(keys) == whole).all()
