@@ -269,14 +269,9 @@ def _site_of(url: str | None) -> str | None:
     except ValueError:
         return None
     host = host.removeprefix("www.")
-    if not host or "." not in host or meta.outlet_for_url("http://" + host) is None and _is_platform_host(host):
+    if not host or "." not in host or meta.is_platform_host(host):
         return None
     return host
-
-
-def _is_platform_host(host: str) -> bool:
-    _, platforms = meta._outlet_table()
-    return any(host == p or host.endswith("." + p) for p in platforms)
 
 
 def settle_date(found: Found, draft: Draft, paragraphs: list[str], reference_date: dt.date | None) -> None:

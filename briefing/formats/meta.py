@@ -170,6 +170,12 @@ def _outlet_table() -> tuple[dict[str, str], frozenset[str]]:
     return outlets, platforms
 
 
+def is_platform_host(host: str) -> bool:
+    """True for a host that publishes many accounts (mp.weixin.qq.com and its subdomains)."""
+    _, platforms = _outlet_table()
+    return any(host == p or host.endswith("." + p) for p in platforms)
+
+
 def outlet_for_url(url: str | None) -> str | None:
     """The outlet a URL belongs to, by domain (subdomains match), or None.
 
@@ -187,9 +193,9 @@ def outlet_for_url(url: str | None) -> str | None:
         return None
     if not host:
         return None
-    outlets, platforms = _outlet_table()
-    if any(host == p or host.endswith("." + p) for p in platforms):
+    if is_platform_host(host):
         return None
+    outlets, _ = _outlet_table()
     best: tuple[int, str] | None = None
     for key, name in outlets.items():
         domain, _, prefix = key.partition("/")
