@@ -159,50 +159,10 @@ def has_text(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-# --- boilerplate ----------------------------------------------------------------
-
-# Lines that are never article prose, whole-line matches on the display text.
-BOILERPLATE: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^感谢(您的?)?(阅读|关注|收看|支持)",
-        r"^(欢迎|敬请|记得)?(点击|长按|扫描?|识别).{0,20}(关注|订阅|二维码|星标|在看|点赞|分享|阅读原文)",
-        r"^.{0,10}(点击|点个)?(关注|订阅|星标)(我们|本号|公众号)",
-        r"^(点赞|在看|分享|转发|收藏)(、|和|，|/|\s)*(点赞|在看|分享|转发|收藏)",
-        r"^(原标题|原文标题|原文链接|阅读原文|本文链接|原文地址)\s*[:：|｜]?",
-        r"^[【\[（(]?\s*(责任编辑|责编|编辑|校对|审核|审校|主编|值班编辑|排版|美编)\s*[:：|｜丨/]",
-        r"^(©|\(c\)|copyright\b|版权所有|版权声明|著作权)",
-        r"(版权|著作权)(归|属于?).{0,30}所有",
-        r"未经.{0,12}(授权|许可|同意).{0,12}(转载|使用|复制)",
-        r"^(本文|文章)?(转载|转自|首发|原载|来自|来源于)(于|自)?(微信)?(公众号|微信公众号)",
-        r"^(免责)?声明\s*[:：].{0,120}(观点|立场|授权|转载|删除|侵权|投资建议)",
-        r"^(发表回复|发表评论|留下评论|写评论|评论|留言|登录后评论|取消回复|leave a (reply|comment))\s*$",
-        r"^(图片|图像|照片|视频|题图|头图|封面|配图|图)\s*(来源|来自|出处|由|/|：|:|\||｜)",
-        r"^(图源|图注|图说)\s*[:：|｜]",
-        r"^(分享到|分享至|举报|投诉|打开app|下载app|返回搜狐|查看更多)\s*[:：]?",
-        r"^(上一篇|下一篇|相关阅读|相关文章|推荐阅读|延伸阅读|往期回顾|往期推荐|热门文章|猜你喜欢|更多精彩)\s*[:：]?",
-        r"^(标签|关键词|关键字|tags?)\s*[:：]",
-        r"^[-—–_=*\s]*(end|完)[-—–_=*\s]*$",
-        r"^[（(【\[]\s*(完|全文完)\s*[）)】\]]$",
-        r"^(本文|文章)(作者|系|为|由).{0,40}(原创|授权|投稿|发布|首发)",
-        # Navigation and breadcrumbs saved with a page: 2-6 short items joined
-        # by | > » / (首页 | 科技, 首页 > 国际 > 正文), with no sentence punctuation.
-        r"^\s*[^\s|｜>＞»/，。！？,.!?]{1,8}(\s*[|｜>＞»/]\s*[^\s|｜>＞»/，。！？,.!?]{1,8}){1,5}\s*$",
-    )
-)
-
-# Markers after which the rest of an article is page furniture (reading
-# lists, comment forms): everything from the marker on is dropped when the
-# marker sits in the last part of the article.
-TAIL_MARKERS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^感谢(您的?)?阅读",
-        r"^(相关阅读|相关文章|推荐阅读|延伸阅读|往期回顾|往期推荐|热门文章|猜你喜欢|更多精彩)\s*[:：]?$",
-        r"^(发表回复|发表评论|留下评论|leave a (reply|comment))\s*$",
-        r"^[-—–_=*\s]*end[-—–_=*\s]*$",
-    )
-)
+# --- boilerplate ---------------------------------------------------------------
+# Which lines are page chrome is decided by briefing/extract.py from the
+# patterns in data/page_patterns.toml; only the editor tag closing the last
+# paragraph is cut here.
 
 # A trailing editor tag closing a news item: "……将来。(小小) |", "（完）",
 # "（编辑：张三）", "【责任编辑：李四】".
@@ -211,18 +171,6 @@ _EDITOR_TAG = re.compile(
     r"|\s*[（(【\[]\s*(?:责任编辑|责编|编辑|记者|完|全文完)\s*[:：]?\s*[^）)】\]]{0,12}[）)】\]]\s*[|｜丨]?"
     r"|\s*[|｜丨])\s*$"
 )
-
-
-def is_boilerplate(line: str) -> bool:
-    """True for a line that is page furniture, not article prose."""
-    line = line.strip()
-    if not has_text(line):
-        return True  # rules, "...", lone "|"
-    return any(p.search(line) for p in BOILERPLATE)
-
-
-def is_tail_marker(line: str) -> bool:
-    return any(p.search(line.strip()) for p in TAIL_MARKERS)
 
 
 def strip_editor_tag(paragraph: str) -> str:
@@ -340,14 +288,10 @@ def _label_key(label: str) -> str:
 
 
 __all__ = [
-    "BOILERPLATE",
     "CREDIT_LABELS",
-    "TAIL_MARKERS",
     "Credit",
     "collapse_whitespace",
     "has_text",
-    "is_boilerplate",
-    "is_tail_marker",
     "normalize_display",
     "normalize_for_analysis",
     "parse_credits",

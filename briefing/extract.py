@@ -59,14 +59,6 @@ class Line:
     level: int = 0  # heading level (1-6) when role is heading/title, else 0
 
 
-@dataclass(frozen=True, slots=True)
-class Dropped:
-    """A line that is not the article's text, and why."""
-
-    text: str
-    reason: str
-
-
 @dataclass(slots=True)
 class Piece:
     """A line in document order with the decision taken on it."""
@@ -314,7 +306,6 @@ def split_stories(pieces: list[Piece]) -> list[tuple[str, list[Piece]]]:
 
 
 __all__ = [
-    "Dropped",
     "Line",
     "Piece",
     "chrome_reason",

@@ -71,40 +71,6 @@ def test_split_flattened_at_spaces_after_sentence_ends():
     assert clean.split_flattened("U.S. policy. Next sentence.") == ["U.S. policy. Next sentence."]
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        "感谢阅读！如果您对AI的更多资讯感兴趣，可以查看更多AI文章：GPTNB。",
-        "点击关注我们，获取更多资讯",
-        "责任编辑：张三",
-        "原标题：美国AI政策新动向",
-        "版权所有 © 2024 某某科技",
-        "本文版权归原作者所有，未经授权不得转载",
-        "发表回复",
-        "图片来源：由GPTNB生成",
-        "...",
-        "------",
-        "| ",
-        "— END —",
-    ],
-)
-def test_boilerplate_lines(line):
-    assert clean.is_boilerplate(line)
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "中国外交部发言人回应称，将经贸科技问题政治化。",
-        "编辑部认为，这项政策影响深远。",
-        "原则上，双方同意继续对话。",
-        "图灵奖得主发表了评论。",
-    ],
-)
-def test_prose_is_not_boilerplate(line):
-    assert not clean.is_boilerplate(line)
-
-
 def test_editor_tag_is_stripped_from_the_end():
     assert clean.strip_editor_tag("繁荣、稳固的将来。(小小) |") == "繁荣、稳固的将来。"
     assert clean.strip_editor_tag("双方将继续对话。（完）") == "双方将继续对话。"

@@ -147,3 +147,37 @@ def test_a_feed_of_titles_only_is_skipped_with_the_reason(tmp_path):
     path.write_text(FEED.replace('encoding="gb2312"', 'encoding="utf-8"').split("<item>", 1)[0] + "<item><title>标题</title></item></channel></rss>", encoding="utf-8")
     (item,) = ingest.read_sources([path])
     assert "none with article text" in item.reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "感谢阅读！如果您对AI的更多资讯感兴趣，可以查看更多AI文章：GPTNB。",
+        "点击关注我们，获取更多资讯",
+        "责任编辑：张三",
+        "原标题：美国AI政策新动向",
+        "版权所有 © 2024 某某科技",
+        "本文版权归原作者所有，未经授权不得转载",
+        "发表回复",
+        "图片来源：由GPTNB生成",
+        "...",
+        "------",
+        "| ",
+        "— END —",
+    ],
+)
+def test_boilerplate_lines_are_chrome(line):
+    assert extract.chrome_reason(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "中国外交部发言人回应称，将经贸科技问题政治化。",
+        "编辑部认为，这项政策影响深远。",
+        "原则上，双方同意继续对话。",
+        "图灵奖得主发表了评论。",
+    ],
+)
+def test_prose_is_not_chrome(line):
+    assert extract.chrome_reason(line) is None
