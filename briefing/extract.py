@@ -215,9 +215,16 @@ def _drop_stray_tail(pieces: list[Piece]) -> None:
 _TRAILING_LABEL = re.compile(r"\s*(最后更新|更新时间|发布时间|来源|编辑)\s*[:：]?\s*$")
 
 
+# Pull quotes are sought among this many lines of text: every line is compared
+# with every later one, and a 10 MB file of short lines (250,000 of them) would
+# take most of an hour.  Ranking reads no more sentences than this either
+# (rank.MAX_RANKED_SENTENCES); no real article has this many paragraphs.
+PULL_QUOTE_WINDOW = 2000
+
+
 def _drop_pull_quotes(pieces: list[Piece]) -> None:
     """A line the text repeats later (a pull quote, a standfirst) is dropped where it is shown first."""
-    kept = [p for p in pieces if p.kept]
+    kept = [p for p in pieces if p.kept][:PULL_QUOTE_WINDOW]
     keys = [_key(p.line.text) for p in kept]
     for index, (piece, key) in enumerate(zip(kept, keys)):
         if len(key) >= 12 and any(key in later for later in keys[index + 1 :]):

@@ -181,3 +181,13 @@ def test_boilerplate_lines_are_chrome(line):
 )
 def test_prose_is_not_chrome(line):
     assert extract.chrome_reason(line) is None
+
+
+def test_a_line_the_text_repeats_later_is_a_pull_quote():
+    quote = "我们的挑战在于一窝蜂做事，要构建利于创新的文化。"
+    lines = [
+        extract.Line(quote),
+        extract.Line("美国与中国的研究者在采访中谈到了科研文化。"),
+        extract.Line(f"他说：“{quote}”这是他多年的体会。"),
+    ]
+    assert [p.reason for p in extract.extract(lines)] == ["pull quote (repeated in the text)", None, None]
