@@ -49,6 +49,16 @@ LINK_DENSITY = 0.6
 CHROME_MAX_CHARS = 120
 
 
+# Reasons other stages read back (the rest are only shown by --explain).
+TITLE = "title"
+HEADING = "heading"
+FRAGMENT = "fragment (label, byline, caption or menu)"
+SUMMARY = "summary written before the text"
+AFTER_TEXT = "after the text (related reading, comments, interface)"
+# The [chrome] reason of page_patterns.toml for a summary of the article in its opening lines.
+ARTICLE_SUMMARY = "summary of the article"
+
+
 @dataclass(slots=True)
 class Line:
     """One line of a document as a reader saw it (display-normalised)."""
@@ -178,9 +188,9 @@ def extract(lines: list[Line], *, title: str | None = None) -> list[Piece]:
             continue
         line.text = strip_credit_prefix(line.text)
         if title_key and _key(line.text) == title_key:
-            piece.reason = "title"
+            piece.reason = TITLE
         elif line.role in ("heading", "title"):
-            piece.reason = "heading"
+            piece.reason = HEADING
         elif (reason := chrome_reason(line.text)) is not None:
             piece.reason = reason
         elif link_share(line) >= LINK_DENSITY:
@@ -188,9 +198,9 @@ def extract(lines: list[Line], *, title: str | None = None) -> list[Piece]:
         elif _bare_url(line.text):
             piece.reason = "source link"
         elif not is_prose(line.text):
-            piece.reason = "fragment (label, byline, caption or menu)"
+            piece.reason = FRAGMENT
         elif title_key and len(key := _key(_TRAILING_LABEL.sub("", line.text))) >= 8 and key in title_key:
-            piece.reason = "title"
+            piece.reason = TITLE
     _drop_pull_quotes(pieces)
     _drop_stray_tail(pieces)
     return pieces
@@ -251,16 +261,16 @@ def _drop_summaries(pieces: list[Piece]) -> None:
         text = line.text.strip()
         if open_level is not None:
             if heading and any(p.search(text) for p in rules.body_headings):
-                piece.reason = "heading"
+                piece.reason = HEADING
                 open_level = None
                 continue
             if heading and line.level and line.level <= open_level:
                 open_level = None  # the next section of the article
             else:
-                piece.reason = "summary written before the text"
+                piece.reason = SUMMARY
                 continue
         if heading and any(p.search(text) for p in rules.summary_headings):
-            piece.reason = "summary written before the text"
+            piece.reason = SUMMARY
             open_level = line.level or 6
 
 
@@ -274,7 +284,7 @@ def _drop_tail(pieces: list[Piece]) -> None:
             continue
         if is_tail_marker(piece.line.text, late=index >= total * 0.6):
             for rest in pieces[index:]:
-                rest.reason = rest.reason or "after the text (related reading, comments, interface)"
+                rest.reason = rest.reason or AFTER_TEXT
             return
 
 
@@ -301,7 +311,7 @@ def split_stories(pieces: list[Piece]) -> list[tuple[str, list[Piece]]]:
     current: tuple[str, list[Piece]] | None = None
     for piece in pieces:
         line = piece.line
-        if line.role in ("heading", "title") and piece.reason in ("heading", "title"):
+        if line.role in ("heading", "title") and piece.reason in (HEADING, TITLE):
             if current is not None and any(p.kept for p in current[1]):
                 stories.append(current)
             current = (line.text.strip(), [])

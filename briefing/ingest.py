@@ -399,9 +399,9 @@ def _opening_title(pieces: list[extract.Piece]) -> str | None:
     for piece in pieces:
         if piece.kept:
             return None
-        if piece.reason in ("heading", "fragment (label, byline, caption or menu)") and _title_like(piece.line.text):
+        if piece.reason in (extract.HEADING, extract.FRAGMENT) and _title_like(piece.line.text):
             if len(piece.line.text) >= 2 and not metadata.names_line(piece.line.text):
-                piece.reason = "title"
+                piece.reason = extract.TITLE
                 return piece.line.text
             return None
     return None

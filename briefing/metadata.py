@@ -74,7 +74,7 @@ def read_header(pieces: list[extract.Piece], found: Found, front_outlet: str | N
     first_text = next((i for i, p in enumerate(pieces) if p.kept), len(pieces))
     total = len(pieces)
     for index, piece in enumerate(pieces):
-        if piece.reason is not None and piece.reason.startswith(("summary", "after the text")):
+        if piece.reason in (extract.SUMMARY, extract.ARTICLE_SUMMARY, extract.AFTER_TEXT):
             continue
         text = piece.line.text
         in_header = index < max(first_text + 3, _HEADER_LINES)
