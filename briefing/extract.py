@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
+
+from briefing.formats import meta
 
 # A prose line ends a sentence somewhere or is long enough to be one;
 # shorter lines without any sentence end are labels, menus and captions.
@@ -100,7 +100,7 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 @functools.cache
 def patterns() -> Patterns:
     """The shipped conventions (``briefing/data/page_patterns.toml``), compiled once."""
-    data = tomllib.loads(resources.files("briefing.data").joinpath("page_patterns.toml").read_text("utf-8"))
+    data = meta.page_conventions()
     return Patterns(
         summary_headings=_compile(data["summary"]["headings"]),
         body_headings=_compile(data["summary"]["body_headings"]),

@@ -212,18 +212,19 @@ def outlet_for_url(url: str | None) -> str | None:
 
 
 @functools.cache
-def _page_conventions() -> dict:
+def page_conventions() -> dict:
+    """data/page_patterns.toml, parsed once (front-matter keys and platforms here, line patterns in extract)."""
     return tomllib.loads((resources.files("briefing") / "data" / "page_patterns.toml").read_text(encoding="utf-8"))
 
 
 def front_matter_keys() -> dict[str, tuple[str, ...]]:
     """Field name → the front-matter keys that hold it, in order of preference."""
-    return {name: tuple(k.lower() for k in keys) for name, keys in _page_conventions()["front_matter"].items()}
+    return {name: tuple(k.lower() for k in keys) for name, keys in page_conventions()["front_matter"].items()}
 
 
 @functools.cache
 def platform_names() -> frozenset[str]:
-    return frozenset(n.lower() for n in _page_conventions()["platforms"]["names"])
+    return frozenset(n.lower() for n in page_conventions()["platforms"]["names"])
 
 
 def is_platform(name: str | None) -> bool:
