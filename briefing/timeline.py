@@ -137,107 +137,153 @@ def _article_day(source: Source) -> str:
     return source.date_text or "an undated article"
 
 
+# How a date was placed (ResolvedDate.how).
+_AS_WRITTEN = "as written"
+_YEAR_FROM_ARTICLE = "year from the article's date"
+_COUNTED = "counted from the article's date"
+
+
+def _day(date: dt.date, how: str) -> ResolvedDate:
+    return ResolvedDate(date, "day", _day_zh(date), _day_en(date), how)
+
+
+def _month(date: dt.date, how: str) -> ResolvedDate:
+    return ResolvedDate(date, "month", f"{date.year}年{date.month}月", f"{MONTHS_EN[date.month - 1]} {date.year}", how)
+
+
 def resolve(mention: DateMention, source: Source) -> ResolvedDate | None:
     """The calendar date of ``mention`` as far as ``source``'s date allows; None if it is no date at all."""
+    # The pattern's alternatives are exclusive: exactly one named form matched.
+    form = next(name for name in _RESOLVERS if mention.match[name])
+    return _RESOLVERS[form](mention, source)
+
+
+def _full_date(mention: DateMention, source: Source) -> ResolvedDate | None:
     m = mention.match
-    reference = source.date
-    if m["full"]:
-        try:
-            date = dt.date(int(m["fy"]), int(m["fm"]), int(m["fd"]))
-        except ValueError:
-            return None
-        return ResolvedDate(date, "day", _day_zh(date), _day_en(date), "as written")
-    if m["ym"]:
-        month = int(m["ymm"])
-        if not 1 <= month <= 12:
-            return None
-        date = dt.date(int(m["yy"]), month, 1)
-        return ResolvedDate(date, "month", f"{date.year}年{month}月", f"{MONTHS_EN[month - 1]} {date.year}", "as written")
-    if m["rel_month"]:
-        month, day = int(m["rm"]), int(m["rd"]) if m["rd"] else None
-        if not 1 <= month <= 12:
-            return None
+    try:
+        return _day(dt.date(int(m["fy"]), int(m["fm"]), int(m["fd"])), _AS_WRITTEN)
+    except ValueError:
+        return None
+
+
+def _year_month(mention: DateMention, source: Source) -> ResolvedDate | None:
+    m = mention.match
+    month = int(m["ymm"])
+    if not 1 <= month <= 12:
+        return None
+    return _month(dt.date(int(m["yy"]), month, 1), _AS_WRITTEN)
+
+
+def _relative_month(mention: DateMention, source: Source) -> ResolvedDate | None:
+    """今年2月, 去年11月3日, 明年5月: the year counted from the article's."""
+    m = mention.match
+    month, day = int(m["rm"]), int(m["rd"]) if m["rd"] else None
+    if not 1 <= month <= 12:
+        return None
+    if source.date is None:
         en = f"{day} {MONTHS_EN[month - 1]}" if day else MONTHS_EN[month - 1]
-        if reference is None:
-            return _written(mention, f"{en}, {_relative_year_en(m['which_year'])} (year not stated)", (month, day or 0))
-        year = reference.year + {"今年": 0, "去年": -1, "明年": 1}[m["which_year"]]
-        try:
-            date = dt.date(year, month, day or 1)
-        except ValueError:
-            return None
-        if day:
-            return ResolvedDate(date, "day", _day_zh(date), _day_en(date), "counted from the article's date")
-        return ResolvedDate(
-            date, "month", f"{year}年{month}月", f"{MONTHS_EN[month - 1]} {year}", "counted from the article's date"
-        )
-    if m["md"]:
-        month, day = int(m["mm"]), int(m["md_d"])
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            return None
-        names_document = mention.match.string[mention.end : mention.end + 1] == "《"
-        if reference is not None and not names_document and (date := _nearest_year(month, day, reference)):
-            return ResolvedDate(date, "day", _day_zh(date), _day_en(date), "year from the article's date")
-        return _written(mention, f"{day} {MONTHS_EN[month - 1]} (year not stated)", (month, day))
-    if m["mo"]:
-        month = int(m["mo_m"])
-        if not 1 <= month <= 12:
-            return None
-        if reference is not None and (date := _nearest_year(month, 1, reference.replace(day=1))):
-            return ResolvedDate(
-                date, "month", f"{date.year}年{month}月", f"{MONTHS_EN[month - 1]} {date.year}",
-                "year from the article's date",
-            )
-        return _written(mention, f"{MONTHS_EN[month - 1]} (year not stated)", (month, 0))
-    if m["dom"]:
-        day = int(m["dd"])
-        if not 1 <= day <= 31:
-            return None
-        if reference is None:
-            return _written(mention, f"the {day}{_ordinal(day)} (article of {_article_day(source)})")
-        first = reference.replace(day=1)
-        month_start = first if day <= reference.day else (first - dt.timedelta(days=1)).replace(day=1)
-        try:
-            date = month_start.replace(day=day)
-        except ValueError:
-            return None
-        return ResolvedDate(date, "day", _day_zh(date), _day_en(date), "month from the article's date")
-    if m["weekday"]:
-        weekday = min(_WEEKDAYS.index(m["wd"]), 6)
-        week = {"这": "本"}.get(m["week"] or "", m["week"] or "")
-        en = f"{ {'本': 'this ', '上': 'last ', '下': 'next '}.get(week, '') }{_WEEKDAYS_EN[weekday]}".strip()
-        if reference is None or week == "下":
-            return _written(mention, f"{en} (article of {_article_day(source)})")
-        monday = reference - dt.timedelta(days=reference.weekday())
-        if week == "本" and monday + dt.timedelta(days=weekday) > reference:
-            return _written(mention, f"{en} (after the article's date, {_day_en(reference)}: not resolved)")
-        return _on_or_before(mention, en, reference)
-    if m["day_word"]:
-        en = {"今天": "today", "今日": "today", "昨天": "yesterday", "昨日": "yesterday",
-              "前天": "the day before yesterday", "明天": "tomorrow"}[m["day_word"]]  # fmt: skip
-        if reference is None or m["day_word"] == "明天":
-            return _written(mention, f"{en} (article of {_article_day(source)})")
-        return _on_or_before(mention, en, reference)
-    word = m["span_word"].replace("这周", "本周")
+        return _written(mention, f"{en}, {_relative_year_en(m['which_year'])} (year not stated)", (month, day or 0))
+    year = source.date.year + {"今年": 0, "去年": -1, "明年": 1}[m["which_year"]]
+    try:
+        date = dt.date(year, month, day or 1)
+    except ValueError:
+        return None
+    return _day(date, _COUNTED) if day else _month(date, _COUNTED)
+
+
+def _month_day(mention: DateMention, source: Source) -> ResolvedDate | None:
+    m = mention.match
+    month, day = int(m["mm"]), int(m["md_d"])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    names_document = m.string[mention.end : mention.end + 1] == "《"
+    if source.date is not None and not names_document and (date := _nearest_year(month, day, source.date)):
+        return _day(date, _YEAR_FROM_ARTICLE)
+    return _written(mention, f"{day} {MONTHS_EN[month - 1]} (year not stated)", (month, day))
+
+
+def _month_alone(mention: DateMention, source: Source) -> ResolvedDate | None:
+    month = int(mention.match["mo_m"])
+    if not 1 <= month <= 12:
+        return None
+    if source.date is not None and (date := _nearest_year(month, 1, source.date.replace(day=1))):
+        return _month(date, _YEAR_FROM_ARTICLE)
+    return _written(mention, f"{MONTHS_EN[month - 1]} (year not stated)", (month, 0))
+
+
+def _day_of_month(mention: DateMention, source: Source) -> ResolvedDate | None:
+    """16日: this month's 16th, or last month's if the article's date is not yet past it."""
+    day = int(mention.match["dd"])
+    if not 1 <= day <= 31:
+        return None
+    reference = source.date
+    if reference is None:
+        return _written(mention, f"the {day}{_ordinal(day)} (article of {_article_day(source)})")
+    first = reference.replace(day=1)
+    month_start = first if day <= reference.day else (first - dt.timedelta(days=1)).replace(day=1)
+    try:
+        return _day(month_start.replace(day=day), "month from the article's date")
+    except ValueError:
+        return None
+
+
+def _weekday(mention: DateMention, source: Source) -> ResolvedDate | None:
+    m = mention.match
+    weekday = min(_WEEKDAYS.index(m["wd"]), 6)
+    week = {"这": "本"}.get(m["week"] or "", m["week"] or "")
+    en = f"{ {'本': 'this ', '上': 'last ', '下': 'next '}.get(week, '') }{_WEEKDAYS_EN[weekday]}".strip()
+    reference = source.date
+    if reference is None or week == "下":
+        return _written(mention, f"{en} (article of {_article_day(source)})")
+    monday = reference - dt.timedelta(days=reference.weekday())
+    if week == "本" and monday + dt.timedelta(days=weekday) > reference:
+        return _written(mention, f"{en} (after the article's date, {_day_en(reference)}: not resolved)")
+    return _on_or_before(mention, en, reference)
+
+
+def _day_word(mention: DateMention, source: Source) -> ResolvedDate | None:
+    word = mention.match["day_word"]
+    en = {"今天": "today", "今日": "today", "昨天": "yesterday", "昨日": "yesterday",
+          "前天": "the day before yesterday", "明天": "tomorrow"}[word]  # fmt: skip
+    if source.date is None or word == "明天":
+        return _written(mention, f"{en} (article of {_article_day(source)})")
+    return _on_or_before(mention, en, source.date)
+
+
+def _span_word(mention: DateMention, source: Source) -> ResolvedDate | None:
+    word = mention.match["span_word"].replace("这周", "本周")
     en = {"本周": "this week", "上周": "last week", "本月": "this month", "上月": "last month",
           "日前": "recently", "近日": "recently"}[word]  # fmt: skip
+    reference = source.date
     if reference is None:
         return _written(mention, f"{en} (article of {_article_day(source)})")
     if word in ("本月", "上月"):
         first = reference.replace(day=1)
         if word == "上月":
             first = (first - dt.timedelta(days=1)).replace(day=1)
-        return ResolvedDate(
-            first, "month", f"{first.year}年{first.month}月", f"{MONTHS_EN[first.month - 1]} {first.year}",
-            "counted from the article's date",
-        )
+        return _month(first, _COUNTED)
     return _on_or_before(mention, en, reference)
+
+
+# One resolver per named alternative of _DATE.
+_RESOLVERS: dict[str, Callable[[DateMention, Source], ResolvedDate | None]] = {
+    "full": _full_date,
+    "ym": _year_month,
+    "rel_month": _relative_month,
+    "md": _month_day,
+    "mo": _month_alone,
+    "dom": _day_of_month,
+    "weekday": _weekday,
+    "day_word": _day_word,
+    "span_word": _span_word,
+}
 
 
 def _on_or_before(mention: DateMention, en: str, reference: dt.date) -> ResolvedDate:
     # The article's date bounds the event, whatever day the words meant when they were written.
     return ResolvedDate(
         reference, "before", f"{mention.text}（不晚于{_day_zh(reference)}）",
-        f"{en} (on or before {_day_en(reference)}, the article's date)", "counted from the article's date",
+        f"{en} (on or before {_day_en(reference)}, the article's date)", _COUNTED,
     )
 
 
