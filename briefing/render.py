@@ -23,7 +23,7 @@ from briefing import presentation, reworded
 from briefing.errors import RenderError, UsageError
 from briefing.chart import theme_chart
 from briefing.fsutil import atomic_writer
-from briefing.models import Brief, Point, Source
+from briefing.models import Brief, Point, Source, TimelineEvent
 from briefing.presentation import date_text, iso_span, markdown_escape, mode_label, templates_dir
 from briefing.standalone import needs_context
 
@@ -266,30 +266,6 @@ def _render_template(name: str, brief: Brief, **context: object) -> str:
 def brief_data(brief: Brief) -> dict:
     """The brief's content as plain JSON-ready data (stable key order)."""
     view = _view(brief)
-
-    def point(p: Point) -> dict:
-        ref = view.point_ref(p)
-        return {
-            "id": ref.label,
-            "zh": p.sentence.text,
-            "en": p.english.text if p.english else "",
-            "translation_mode": p.english.mode if p.english else "none",
-            "score": round(p.score, 6),
-            "theme": p.theme,
-            "theme_score": round(p.theme_score, 6),
-            "secondary_themes": list(p.secondary_themes),
-            "keywords": list(p.keywords),
-            "corroboration": p.corroboration,
-            "citations": view.citations(p),
-            "date": view.point_date(p),
-            "source": p.sentence.source.path,
-            "position": p.sentence.position,
-            # Added fields: the sentence a point leaning on it carries (None when it stands
-            # alone), and whether the quoted wording is machine-reworded (洗稿).
-            "context": p.context.text if p.context else None,
-            "reworded": p.reworded,
-        }
-
     span = brief.date_span
     return {
         "title_zh": brief.title_zh,
@@ -305,55 +281,80 @@ def brief_data(brief: Brief) -> dict:
             "notes": [note.en for note in brief.notes],
             "notes_zh": [note.zh for note in brief.notes],
         },
-        "executive": [point(p) for p in brief.executive],
+        "executive": [_point_data(p, view) for p in brief.executive],
         "sections": [
             {
                 "theme": {"id": s.theme.id, "label_zh": s.theme.label_zh, "label_en": s.theme.label_en},
                 "salience": round(s.salience, 6),
                 "overview_zh": s.overview_zh,
                 "overview_en": s.overview_en,
-                "points": [point(p) for p in s.points],
+                "points": [_point_data(p, view) for p in s.points],
             }
             for s in brief.sections
         ],
         "glossary": [{"zh": zh, "en": en} for zh, en in brief.glossary],
         # Issue 20: key dates and actors.
-        "timeline": [
-            {
-                "date": e.date.isoformat() if e.date else None,
-                "precision": e.precision,
-                "date_zh": e.date_zh,
-                "date_en": e.date_en,
-                "written": e.written,
-                "how": e.how,
-                "zh": e.text_zh,
-                "en": e.text_en,
-                "translation_mode": "gist" if e.text_en else "none",
-                "point": view.point_ref(e.point).label,
-            }
-            for e in brief.timeline
-        ],
+        "timeline": [_event_data(e, view) for e in brief.timeline],
         "actors": [
             {"zh": a.zh, "en": a.en, "en_from": a.en_from, "kind": a.kind,
              "points": [view.point_ref(p).label for p in a.points]}
             for a in brief.actors
         ],
-        "sources": [
-            {
-                "number": e.number,
-                "path": e.source.path,
-                "title": e.source.title,
-                "title_derived": e.source.title_derived,
-                "title_gist": e.title_en,
-                "date": e.source.date.isoformat() if e.source.date else None,
-                "date_text": e.source.date_text,
-                "outlet": e.source.outlet,
-                "author": e.source.author,
-                "url": e.source.url,
-                "cited_by": [ref.label for ref in e.cited_by],
-            }
-            for e in view.sources
-        ],
+        "sources": [_source_data(e) for e in view.sources],
+    }
+
+
+def _point_data(p: Point, view: View) -> dict:
+    return {
+        "id": view.point_ref(p).label,
+        "zh": p.sentence.text,
+        "en": p.english.text if p.english else "",
+        "translation_mode": p.english.mode if p.english else "none",
+        "score": round(p.score, 6),
+        "theme": p.theme,
+        "theme_score": round(p.theme_score, 6),
+        "secondary_themes": list(p.secondary_themes),
+        "keywords": list(p.keywords),
+        "corroboration": p.corroboration,
+        "citations": view.citations(p),
+        "date": view.point_date(p),
+        "source": p.sentence.source.path,
+        "position": p.sentence.position,
+        # Added fields: the sentence a point leaning on it carries (None when it stands
+        # alone), and whether the quoted wording is machine-reworded (洗稿).
+        "context": p.context.text if p.context else None,
+        "reworded": p.reworded,
+    }
+
+
+def _event_data(e: TimelineEvent, view: View) -> dict:
+    return {
+        "date": e.date.isoformat() if e.date else None,
+        "precision": e.precision,
+        "date_zh": e.date_zh,
+        "date_en": e.date_en,
+        "written": e.written,
+        "how": e.how,
+        "zh": e.text_zh,
+        "en": e.text_en,
+        "translation_mode": "gist" if e.text_en else "none",
+        "point": view.point_ref(e.point).label,
+    }
+
+
+def _source_data(e: SourceEntry) -> dict:
+    return {
+        "number": e.number,
+        "path": e.source.path,
+        "title": e.source.title,
+        "title_derived": e.source.title_derived,
+        "title_gist": e.title_en,
+        "date": e.source.date.isoformat() if e.source.date else None,
+        "date_text": e.source.date_text,
+        "outlet": e.source.outlet,
+        "author": e.source.author,
+        "url": e.source.url,
+        "cited_by": [ref.label for ref in e.cited_by],
     }
 
 
