@@ -166,25 +166,7 @@ def build_brief(
     """
     settings = settings or Settings()
     build = settings.build
-    corpus = read_corpus(
-        sources or build.sources, max_bytes=build.max_bytes, strict=build.strict, jobs=build.jobs or os.cpu_count() or 1
-    )
-    articles, dropped, notes = filter_by_date(
-        corpus.articles, since=build.since, until=build.until, require_date=build.require_date
-    )
-    articles.sort(key=lambda a: _article_order(a.source))
-    # The same article in several files (encodings, scripts, reposts) is one source.
-    read = len(articles)
-    articles = dedup.merge_articles(articles)
-    if len(articles) < read:
-        notes.append(presentation.note_repeated_files(read - len(articles)))
-
-    if published is not None:
-        # New means: not in an earlier brief's input (by text, so copies and reposts too).
-        new = [a for a in articles if published.is_new_article(a)]
-        if not new:
-            raise NothingNewError(f"nothing new: all {len(articles)} article(s) were in an earlier brief's input")
-        articles = new
+    corpus, articles, dropped, notes = _gather_articles(sources, settings, published)
 
     # Off-topic articles (and digest stories) are read and listed, never points.
     scored = [pair for article in articles if article.on_topic for pair in corpus.scored[article.path]]
@@ -226,6 +208,38 @@ def build_brief(
         timeline=timeline.build_timeline(selected, gist=translate.gist if translator.mode != "none" else None),
         actors=actors.find_actors(selected, articles),
     )
+
+
+def _gather_articles(
+    sources: Iterable[str | Path] | None, settings: Settings, published: PublishedState | None
+) -> tuple[Corpus, list[Article], list[Skipped], list[Note]]:
+    """The ingest stage as a build sees it: read, keep the date window, merge copies, keep what is new.
+
+    Returns the corpus read (its scored sentences and skipped files), the
+    articles the brief is built from, the ones the date window dropped, and
+    the coverage notes so far.
+    """
+    build = settings.build
+    corpus = read_corpus(
+        sources or build.sources, max_bytes=build.max_bytes, strict=build.strict, jobs=build.jobs or os.cpu_count() or 1
+    )
+    articles, dropped, notes = filter_by_date(
+        corpus.articles, since=build.since, until=build.until, require_date=build.require_date
+    )
+    articles.sort(key=lambda a: _article_order(a.source))
+    # The same article in several files (encodings, scripts, reposts) is one source.
+    read = len(articles)
+    articles = dedup.merge_articles(articles)
+    if len(articles) < read:
+        notes.append(presentation.note_repeated_files(read - len(articles)))
+
+    if published is not None:
+        # New means: not in an earlier brief's input (by text, so copies and reposts too).
+        new = [a for a in articles if published.is_new_article(a)]
+        if not new:
+            raise NothingNewError(f"nothing new: all {len(articles)} article(s) were in an earlier brief's input")
+        articles = new
+    return corpus, articles, dropped, notes
 
 
 def _unpublished(points: list[Point], published: PublishedState | None) -> list[Point]:
