@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from briefing import presentation
+from briefing.core import source_title_gists
 from briefing.models import (
     Article,
     Brief,
@@ -147,4 +148,5 @@ def synthetic_brief(*, translator: str = "gist") -> Brief:
         glossary=glossary_terms([p.sentence.text for p in ordered]),
         translator=translator,
         notes=[presentation.note_undated(1)],
+        source_titles_en=source_title_gists(SOURCES) if translator != "none" else {},
     )

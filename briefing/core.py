@@ -188,6 +188,7 @@ def build_brief(
     cited = {source.path for point in selected for source in point.cited_sources()}
     notes += _coverage_notes(articles, cited)
     glossary = _glossary(selected)
+    sources = [a.source for a in articles if a.path in cited]
 
     return Brief(
         title_zh=build.title_zh,
@@ -199,7 +200,7 @@ def build_brief(
         executive=executive,
         # The appendix lists the articles the brief cites; the coverage note
         # counts the rest (a 10,000-article corpus must not print 10,000 entries).
-        sources=[a.source for a in articles if a.path in cited],
+        sources=sources,
         glossary=glossary,
         translator=translator.mode,
         notes=notes,
@@ -207,7 +208,14 @@ def build_brief(
         # Issue 20: key dates (English as a gist, labelled) and actors, from the selected points.
         timeline=timeline.build_timeline(selected, gist=translate.gist if translator.mode != "none" else None),
         actors=actors.find_actors(selected, articles),
+        source_titles_en=source_title_gists(sources) if translator.mode != "none" else {},
     )
+
+
+def source_title_gists(sources: list[Source]) -> dict[str, str]:
+    # Titles are glossed whatever the points' translator: the appendix labels them as gist.
+    # A reworded (洗稿) title is glossed as its usual wording, like its sentences.
+    return {source.path: translate.gist_title(reworded.usual_title(source)) for source in sources}
 
 
 def _gather_articles(

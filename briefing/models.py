@@ -274,6 +274,9 @@ class Brief:
     # Issue 20: key dates and actors (briefing/timeline.py, briefing/actors.py).
     timeline: list[TimelineEvent] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
+    # The English gist of each cited source's title (by path), made by the translate stage;
+    # empty when the brief has no English side.
+    source_titles_en: dict[str, str] = field(default_factory=dict)
 
     @property
     def date_span(self) -> tuple[dt.date, dt.date] | None:

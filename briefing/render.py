@@ -19,7 +19,7 @@ import jinja2
 import markupsafe
 
 import briefing
-from briefing import presentation, reworded
+from briefing import presentation
 from briefing.errors import RenderError, UsageError
 from briefing.chart import theme_chart
 from briefing.fsutil import atomic_writer
@@ -92,7 +92,7 @@ def urlsplit_scheme(url: str) -> str:
 class View:
     """Numbering and labels computed once, so the templates only lay out."""
 
-    def __init__(self, brief: Brief, *, title_gist: Callable[[str], str] | None = None):
+    def __init__(self, brief: Brief):
         self.brief = brief
         self._theme_labels: dict | None = None
         self._numbers = {source.path: i for i, source in enumerate(brief.sources, 1)}
@@ -114,7 +114,7 @@ class View:
                 source=source,
                 date=date_text(source),
                 link=_safe_link(source.url),
-                title_en=title_gist(reworded.usual_title(source)) if title_gist else None,
+                title_en=brief.source_titles_en.get(source.path),
                 cited_by=cited.get(source.path, []),
             )
             for n, source in enumerate(brief.sources, 1)
@@ -211,12 +211,7 @@ class View:
 
 
 def _view(brief: Brief) -> View:
-    title_gist = None
-    if brief.translator != "none":
-        from briefing.translate import gist_title
-
-        title_gist = gist_title
-    return View(brief, title_gist=title_gist)
+    return View(brief)
 
 
 def _metadata(brief: Brief) -> dict[str, str]:
