@@ -75,3 +75,16 @@ def test_missing_package_is_logged_once_and_none(monkeypatch, caplog):
         assert len(caplog.records) == 1
     finally:
         encoder.load.cache_clear()
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_openmp_threads_wait_passively_unless_the_user_says(given, expected):
+    """Spinning OpenMP threads starve each other on a busy host; a user's own OMP_WAIT_POLICY wins."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if given:
+        env["OMP_WAIT_POLICY"] = given
+    code = "import os; from briefing import encoder; assert encoder.load() is not None; print(os.environ['OMP_WAIT_POLICY'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == expected
