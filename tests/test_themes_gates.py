@@ -80,9 +80,14 @@ def test_second_annotator_labelled_exactly_the_seed_sentences(taxonomy):
     ids = {t.id for t in taxonomy}
     assert all(r["theme"] in ids and r["confidence"] in ("high", "low") for r in second.values())
     assert all(r.get("alt") in ids and r["alt"] != r["theme"] for r in second.values() if r["confidence"] == "low")
-    # Two careful readers disagree on some sentences, but far from on most: the labels mean something.
+    # Two careful readers disagree on some sentences, but far from on most: the labels mean something.  The second
+    # reader labelled from the guide before its analyst's conventions (training/data/relabels.tsv): the seeds those
+    # changed are ones they marked unsure, now filed under their second choice (first choice 0.923 -> 0.893).
     agree = sum(second[row.sentence]["theme"] == row.theme for row in seeds) / len(seeds)
-    assert agree >= 0.9
+    either = sum(row.theme in (second[row.sentence]["theme"], second[row.sentence].get("alt")) for row in seeds) / len(seeds)
+    sure = [row for row in seeds if second[row.sentence]["confidence"] == "high"]
+    assert agree >= 0.85 and either >= 0.95
+    assert sum(second[row.sentence]["theme"] == row.theme for row in sure) / len(sure) >= 0.95
 
 
 def test_shipped_model_was_trained_on_the_current_data():

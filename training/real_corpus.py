@@ -12,7 +12,9 @@ counted.
 Two annotators labelled the 1,123 sentences blind to each other, from
 ``data/themes_corpus/GUIDE.md``; they agreed on 92.3 % (Cohen's kappa 0.909),
 and the 86 disagreements were adjudicated by a third reader, whose boundary
-rules are the guide's last part.  The ``a``/``b``/``how`` columns keep that record.
+rules are the guide's last part.  The ``a``/``b``/``how`` columns keep that record;
+``how`` is ``relabelled`` where a later revision of the guide's rules changed the
+label (logged, with the rule, in ``data/relabels.tsv``).
 """
 
 from __future__ import annotations
