@@ -1,7 +1,7 @@
 """Benchmark: the English side of the brief against human reference translations.
 
 Scores, in one run and under the same rules, the old word-by-word gist
-(:func:`briefing.translate.word_gist`, the first engine, reading today's
+(:func:`briefing.word_gist.word_gist`, the first engine, reading today's
 glossary) and the phrase gist that replaced it (:func:`briefing.translate.gist`,
 built by :mod:`briefing.phrase_gist`); ``--ablate RULE`` (or ``each``) adds
 the phrase gist without one of its rules:

@@ -35,7 +35,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from briefing import translate as _dictionaries
+from briefing import dictionaries as _dictionaries
+from briefing import word_gist as _first_gist
 from briefing.tokenize import tokens
 
 # The word-order and naming rules, by name; :func:`translate_line` applies
@@ -131,7 +132,7 @@ _LOCALISERS = {"上": "on", "中": "in", "里": "in", "内": "in", "方面": "in
 
 
 def choose_sense(word: str) -> str | None:
-    """The English for ``word``: CC-CEDICT's first plain sense (:func:`briefing.translate.cedict_lookup`).
+    """The English for ``word``: CC-CEDICT's first plain sense (:func:`briefing.dictionaries.cedict_lookup`).
 
     Measured on the dev half and lost, so not used: choosing among the first
     four senses by English word frequency (wordfreq; chrF −0.07 to −0.2
@@ -166,7 +167,7 @@ _WHERE_A_PLACE_IS = re.compile(
 @functools.lru_cache(maxsize=4096)
 def surname(head: str) -> str | None:
     """The pinyin of ``head`` as a surname, from CC-CEDICT's "surname X" readings (曾 → Zeng, 单 → Shan)."""
-    for entry in _dictionaries._cedict_raw().get(head, ()):
+    for entry in _dictionaries.cedict_index().get(head, ()):
         match = _SURNAME_ENTRY.search(entry)
         if match and entry[:1].isupper():
             return match.group(1)
@@ -184,7 +185,7 @@ def _syllable(char: str) -> str:
     imports to every build for readings that differ only for a few
     polyphonic characters.
     """
-    entries = _dictionaries._cedict_raw().get(char, ())
+    entries = _dictionaries.cedict_index().get(char, ())
     readings = [e.partition("]")[0] for e in entries]
     common = [r for r, e in zip(readings, entries) if r[:1].islower() and "variant of" not in e] or readings
     if not common:
@@ -262,7 +263,7 @@ def _tag(word: str) -> str:
     if grammar is not None or word in _dictionaries.PARTICLES:
         return "v" if grammar and _VERB_SENSE.search(grammar) else "p"  # 表示 "said" is a verb, 在 "in" is not
     english = _dictionaries.policy_glossary().get(word)
-    entries = _dictionaries._cedict_raw().get(word) or ()
+    entries = _dictionaries.cedict_index().get(word) or ()
     common = next((e.partition("] /")[2] for e in entries if not e[:1].isupper()), None)
     if english is None and not entries:
         return "x"
@@ -301,8 +302,8 @@ def _word(word: str, tag: str, rules: frozenset[str]) -> str | None:
     glossary = _dictionaries.policy_glossary()
     if word in glossary:
         return glossary[word]
-    if word in _dictionaries._PUNCTUATION:
-        return _dictionaries._PUNCTUATION[word]
+    if word in _dictionaries.PUNCTUATION:
+        return _dictionaries.PUNCTUATION[word]
     if word.isascii():
         return word
     if "function" in rules and word in GRAMMAR_WORDS:
@@ -403,7 +404,7 @@ def parse_chinese_number(numeral: str) -> int | None:
 
 def _number_words(value: int) -> str:
     if value >= 100_000_000:
-        return _dictionaries._amount(str(value), "万").replace("10000 ", "")
+        return _dictionaries.amount_words(str(value), "万").replace("10000 ", "")
     return f"{value:,}"
 
 
@@ -486,7 +487,7 @@ def _unknown_name(word: str, tag: str) -> str:
 # Dates, times and amounts, read whole before jieba sees them
 # --------------------------------------------------------------------------
 
-_MONTHS = _dictionaries._MONTHS
+_MONTHS = _dictionaries.MONTHS
 _SPECIAL = re.compile(
     r"(?P<ymd>(?P<y>\d{4})年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?)?)"
     r"|(?P<md>(?P<m2>\d{1,2})月(?:(?P<d2>\d{1,2})[日号])?)"
@@ -529,7 +530,7 @@ def _special(match: re.Match[str]) -> str:
     if match["percent"]:
         return f"{match['pnum']}%"
     if match["amount"]:
-        words = _dictionaries._amount(match["num"], match["unit"])
+        words = _dictionaries.amount_words(match["num"], match["unit"])
         return f"{words} {_CURRENCY[match['cur']]}" if match["cur"] else words
     return match[0]
 
@@ -919,8 +920,8 @@ def segments(text: str, rules: Iterable[str] = RULES) -> list[tuple[str, str | N
     rules = frozenset(rules)
     units: list[Unit] = []
     position = 0
-    special = _SPECIAL if "dates" in rules else _dictionaries._SPECIAL
-    convert = _special if "dates" in rules else _dictionaries._special
+    special = _SPECIAL if "dates" in rules else _first_gist.SPECIAL
+    convert = _special if "dates" in rules else _first_gist.special
     for match in special.finditer(text):
         if match.start() > position:
             units.extend(_units(text[position : match.start()], rules))
@@ -938,7 +939,7 @@ def segments(text: str, rules: Iterable[str] = RULES) -> list[tuple[str, str | N
 def translate_line(text: str, rules: Iterable[str] = RULES) -> str:
     """The phrase gist of one Chinese line."""
     words = [zh if en is None else en for zh, en in segments(text.strip(), rules)]
-    line = _dictionaries._join([w for w in words if w])
+    line = _dictionaries.join_words([w for w in words if w])
     if "capitals" in rules:
         line = _SENTENCE_START.sub(lambda m: m[0][:-1] + m[0][-1].upper(), line)
     return line
