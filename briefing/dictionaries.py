@@ -126,6 +126,29 @@ def cedict_lookup(word: str) -> str | None:
             return sense
     return None
 
+LEARNED_SENSES = "gist_senses.tsv"
+
+
+@functools.cache
+def learned_senses() -> dict[str, str]:
+    """Word → the sense learnt from parallel text (``briefing/data/gist_senses.tsv``); "" = leave it unsaid.
+
+    Written by ``training/gist_senses.py``: for each word the gist takes from
+    CC-CEDICT, which of its senses human translations of news use, where that
+    is clearly not the first-listed one.  Words and dictionary senses only.
+    """
+    text = (resources.files("briefing") / "data" / LEARNED_SENSES).read_text(encoding="utf-8")
+    senses: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        zh, sep, rest = line.partition("\t")
+        if not sep or not zh.strip():
+            raise ValueError(f"{LEARNED_SENSES} line {number}: expected 'zh<TAB>en<TAB>evidence', got {line!r}")
+        senses[zh.strip()] = rest.partition("\t")[0].strip()
+    return senses
+
+
 # --------------------------------------------------------------------------
 # Grammar words, punctuation, months and amounts
 # --------------------------------------------------------------------------
@@ -222,6 +245,7 @@ __all__ = [
     "cedict_index",
     "cedict_lookup",
     "join_words",
+    "learned_senses",
     "listed_terms",
     "plain_sense",
     "policy_glossary",
