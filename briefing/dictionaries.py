@@ -127,26 +127,41 @@ def cedict_lookup(word: str) -> str | None:
     return None
 
 LEARNED_SENSES = "gist_senses.tsv"
+LEARNED_FORMS = ("", "plural", "past")  # the table's third column: none, or the form to put the English in
 
 
 @functools.cache
+def _learned_table() -> tuple[dict[str, str], dict[str, str]]:
+    text = (resources.files("briefing") / "data" / LEARNED_SENSES).read_text(encoding="utf-8")
+    senses: dict[str, str] = {}
+    forms: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4 or not fields[0].strip() or fields[2] not in LEARNED_FORMS:
+            raise ValueError(f"{LEARNED_SENSES} line {number}: expected 'word<TAB>sense<TAB>form<TAB>evidence', got {line!r}")
+        word, sense, form, _ = (field.strip() for field in fields)
+        if sense:
+            senses[word] = sense
+        if form:
+            forms[word] = form
+    return senses, forms
+
+
 def learned_senses() -> dict[str, str]:
-    """Word → the sense learnt from parallel text (``briefing/data/gist_senses.tsv``); "" = leave it unsaid.
+    """Word → the sense learnt from parallel text (``briefing/data/gist_senses.tsv``).
 
     Written by ``training/gist_senses.py``: for each word the gist takes from
     CC-CEDICT, which of its senses human translations of news use, where that
     is clearly not the first-listed one.  Words and dictionary senses only.
     """
-    text = (resources.files("briefing") / "data" / LEARNED_SENSES).read_text(encoding="utf-8")
-    senses: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        zh, sep, rest = line.partition("\t")
-        if not sep or not zh.strip():
-            raise ValueError(f"{LEARNED_SENSES} line {number}: expected 'zh<TAB>en<TAB>evidence', got {line!r}")
-        senses[zh.strip()] = rest.partition("\t")[0].strip()
-    return senses
+    return _learned_table()[0]
+
+
+def learned_forms() -> dict[str, str]:
+    """Word → the English form references give it where the gist's rules do not say: "plural" or "past"."""
+    return _learned_table()[1]
 
 
 # --------------------------------------------------------------------------
@@ -245,6 +260,7 @@ __all__ = [
     "cedict_index",
     "cedict_lookup",
     "join_words",
+    "learned_forms",
     "learned_senses",
     "listed_terms",
     "plain_sense",

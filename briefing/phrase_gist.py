@@ -43,7 +43,7 @@ from briefing.tokenize import tokens
 # The word-order and naming rules, by name; :func:`translate_line` applies
 # them all, ``benchmarks/translation.py --ablate NAME`` measures each one.
 RULES: frozenset[str] = frozenset(
-    {"names", "senses", "phrases", "dates", "numerals", "object-article", "aspect", "of", "capitals", "determiners", "localiser", "demonym", "plural", "passive", "function",
+    {"names", "senses", "forms", "spacing", "phrases", "dates", "numerals", "object-article", "aspect", "of", "capitals", "determiners", "localiser", "demonym", "plural", "passive", "function",
      "possessive", "approximate", "article", "tense", "date-order"}
 )
 
@@ -903,6 +903,54 @@ def _durations(units: list[Unit]) -> list[Unit]:
     return units
 
 
+# A word after one of these has its tense or number said by it (将发布 "will publish", 一家公司 "a company").
+_NO_FORM_AFTER = frozenset(
+    "将 会 要 能 可以 可能 应该 应 必须 想 不 没 没有 未 被 已经 已 正在 正 将会 不会 不能 需要 能够 应当 得以 继续 "
+    "开始 计划 打算 希望 准备 决定 拟 一 这 那 该 每 一个 这个 那个 一种 一项 一位 一家 一名 其".split()
+)
+
+
+def form_candidates(units: Sequence[Unit]) -> Iterable[tuple[Unit, str]]:
+    """The units whose English a learnt form may change: (unit, "past") for a bare verb, (unit, "plural") for a noun.
+
+    One English word (a leading "the" aside) that no rule has put in a form,
+    not after a word that says the tense or number itself.  The trainer
+    (``training/gist_senses.py``) counts over these same units.
+    """
+    for i, unit in enumerate(units):
+        english = unit.en[4:] if unit.en and unit.en.startswith("the ") else unit.en
+        if not english or " " in english or not english.isascii() or not english[:1].islower() or not english.isalpha():
+            continue
+        if unit.zh in GRAMMAR_WORDS or i and units[i - 1].zh in _NO_FORM_AFTER:
+            continue
+        if unit.tag == "v" and not (i + 1 < len(units) and units[i + 1].zh == "了") and not english.endswith("ed"):
+            yield unit, "past"
+        elif unit.tag == "n" and not english.endswith("s"):
+            yield unit, "plural"
+
+
+def inflect(english: str, form: str) -> str:
+    """``english`` in ``form`` ("past", "plural"); a leading "the" stays."""
+    if english.startswith("the "):
+        return "the " + inflect(english[4:], form)
+    return past(english) if form == "past" else plural(english)
+
+
+def _learned_forms(units: list[Unit]) -> list[Unit]:
+    """A verb or noun in the form reference translations give it (举行 → held, 措施 → measures).
+
+    The gist's own rules say a form only where Chinese marks it (了, 们, a
+    number); news English puts most reported events in the past and many
+    nouns in the plural.  Which words, is learnt from parallel text with
+    the senses (:func:`briefing.dictionaries.learned_forms`).
+    """
+    learned = _dictionaries.learned_forms()
+    for unit, form in list(form_candidates(units)):
+        if learned.get(unit.zh) == form and unit.en:
+            unit.en = inflect(unit.en, form)
+    return units
+
+
 _LINE_RULES = (
     ("function", _counters),
     ("approximate", _approximate),
@@ -919,6 +967,7 @@ _LINE_RULES = (
     ("object-article", _object_article),
     ("aspect", _aspect),
     ("of", _of),
+    ("forms", _learned_forms),
 )
 
 
@@ -927,9 +976,21 @@ _LINE_RULES = (
 # --------------------------------------------------------------------------
 
 
+# Text set with spaces around its figures ("在 2003 年", "9 月 1 日", "15.9 亿美元", common in
+# news written for the web) reads as the same date or amount once the spaces are gone.
+_SPACED_NUMBER = re.compile(r"(?<=\d)\s+(?=[年月日号时点分万亿元%多余])|(?<=[年月第])\s+(?=\d)")
+
+
 def segments(text: str, rules: Iterable[str] = RULES) -> list[tuple[str, str | None]]:
     """The line as (Chinese, English) pairs after every rule; English None keeps the Chinese."""
+    return [(unit.zh, unit.en) for unit in line_units(text, rules)]
+
+
+def line_units(text: str, rules: Iterable[str] = RULES) -> list[Unit]:
+    """The line as :class:`Unit` pieces (Chinese, tag, English) after every rule."""
     rules = frozenset(rules)
+    if "spacing" in rules:
+        text = _SPACED_NUMBER.sub("", text)
     units: list[Unit] = []
     position = 0
     special = _SPECIAL if "dates" in rules else _first_gist.SPECIAL
@@ -945,7 +1006,7 @@ def segments(text: str, rules: Iterable[str] = RULES) -> list[tuple[str, str | N
     for name, rule in _LINE_RULES:
         if name in rules:
             units = rule(units)
-    return [(unit.zh, unit.en) for unit in units]
+    return units
 
 
 def translate_line(text: str, rules: Iterable[str] = RULES) -> str:
@@ -961,5 +1022,5 @@ def translate_line(text: str, rules: Iterable[str] = RULES) -> str:
 _SENTENCE_START = re.compile(r"(?:^|[.?!…][\"”’)]?\s+)[\"'“‘(]?[a-z]")
 
 
-__all__ = ["GRAMMAR_WORDS", "RULES", "choose_sense", "parse_chinese_number", "participle", "past", "person_name", "place_name",
+__all__ = ["GRAMMAR_WORDS", "RULES", "Unit", "choose_sense", "form_candidates", "inflect", "line_units", "parse_chinese_number", "participle", "past", "person_name", "place_name",
            "plural", "romanise", "segments", "surname", "translate_line"]

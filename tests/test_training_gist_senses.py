@@ -50,6 +50,28 @@ def test_the_sense_the_references_use_wins() -> None:
     assert "发表" not in gist_senses.learn(evidence, sentences_with, total, min_count=5, margin=1.0)
 
 
+# Invented pairs: 举行 "hold" is reported in the past, 问题 "question" in the plural.
+FORM_PAIRS = [
+    ("政府举行会议。", "The government held a meeting."),
+    ("公司举行发布会。", "The company held a launch."),
+    ("学校举行考试。", "The school held an exam."),
+    ("他们讨论问题。", "They discussed the questions."),
+    ("专家研究问题。", "Experts studied the questions."),
+    ("会议很重要。", "The meeting matters."),
+]
+
+
+def test_forms_the_references_use_are_learnt() -> None:
+    evidence = gist_senses.gather_forms(FORM_PAIRS, {})
+    assert evidence["举行"].inflected["past"] == 3 and evidence["举行"].bare == 0
+    forms = gist_senses.learn_forms(evidence, min_count=2, margin=1.0)
+    assert forms["举行"][0] == "past"
+    assert forms["问题"][0] == "plural"
+    assert "会议" not in forms  # "meeting" stays bare in its references
+    table = gist_senses.learn_table(FORM_PAIRS, min_count=2, margin=1.0)
+    assert table["举行"] == gist_senses.Entry("", "past", "past 3/3 vs 0 bare")
+
+
 def test_table_records_provenance_and_no_sentence(tmp_path: Path) -> None:
     source = tmp_path / "pairs.tsv"
     # main reads only the first half (the dev half): PAIRS, not the unrelated pairs after them.
@@ -60,5 +82,5 @@ def test_table_records_provenance_and_no_sentence(tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert hashlib.sha256(source.read_bytes()).hexdigest() in text
     assert "# command: python -m training.gist_senses pairs.tsv --out" in text
-    assert "发表\tpublish\t4/4 vs 0 for 'issue'" in text
+    assert "发表\tpublish\t\t4/4 vs 0 for 'issue'" in text
     assert not any(zh in text or en in text for zh, en in PAIRS + unrelated)
