@@ -1,7 +1,7 @@
 """Benchmark: the English side of the brief against human reference translations.
 
 Scores, in one run and under the same rules, the old word-by-word gist
-(:func:`briefing.translate.word_gist`, the first engine, reading today's
+(:func:`briefing.word_gist.word_gist`, the first engine, reading today's
 glossary) and the phrase gist that replaced it (:func:`briefing.translate.gist`,
 built by :mod:`briefing.phrase_gist`); ``--ablate RULE`` (or ``each``) adds
 the phrase gist without one of its rules:
@@ -23,7 +23,6 @@ given and nothing of it is stored in the repository.
 from __future__ import annotations
 
 import argparse
-import csv
 import functools
 import time
 from collections.abc import Callable, Sequence
@@ -33,20 +32,12 @@ import sacrebleu
 
 from briefing.phrase_gist import RULES, translate_line
 from briefing.translate import gist, word_gist
+from training.gist_senses import read_pairs
 
 SYSTEMS: dict[str, Callable[[str], str]] = {
     "word-by-word gist (old)": word_gist,
     "phrase gist (new)": gist,
 }
-
-
-def read_pairs(path: Path) -> list[tuple[str, str]]:
-    with open(path, encoding="utf-8", newline="") as file:
-        rows = csv.reader(file, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(rows)
-        if header[:2] != ["zh", "en"]:
-            raise SystemExit(f"{path}: expected a header 'zh<TAB>en', got {header!r}")
-        return [(row[0], row[1]) for row in rows if len(row) >= 2]
 
 
 def han_share(lines: Sequence[str]) -> float:

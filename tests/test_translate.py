@@ -1,4 +1,4 @@
-"""The English side: translator interface, the word-by-word gist, the glossary."""
+"""The English side: translator interface, the dictionaries, the glossary."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from briefing import translate
+from briefing import dictionaries, translate
 from briefing.errors import UsageError
 from briefing.models import Translation
 from briefing.translate import GistTranslator, Translator, get_translator, gist, glossary_terms
@@ -99,7 +99,7 @@ def test_punctuation_is_english() -> None:
 
 
 def test_cedict_senses_are_cleaned() -> None:
-    clean = translate._plain_sense
+    clean = dictionaries.plain_sense
     assert clean(["CL:個|个[ge4]", "tree"]) == "tree"
     assert clean(["surname Li", "plum"]) == "plum"
     assert clean(["variant of 樹|树[shu4]", "old variant of X"]) is None
@@ -114,13 +114,13 @@ def test_single_characters_prefer_common_reading() -> None:
 
 
 def test_cedict_loads_once_and_fast() -> None:
-    translate._cedict_raw.cache_clear()
+    dictionaries.cedict_index.cache_clear()
     started = time.perf_counter()
-    index = translate._cedict_raw()
+    index = dictionaries.cedict_index()
     elapsed = time.perf_counter() - started
     assert len(index) > 100_000
     assert elapsed < 2.0, f"CC-CEDICT index took {elapsed:.2f} s"
-    assert translate._cedict_raw() is index
+    assert dictionaries.cedict_index() is index
 
 
 # --------------------------------------------------------------------------

@@ -22,7 +22,10 @@ when a backend is actually used.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from briefing.errors import BriefingError
+from briefing.models import Translation
 
 # Sentences per backend call (one chat request, one CTranslate2 batch), for every backend and the
 # fallback around it: a failed call costs its whole batch the gist, so batches stay small.
@@ -37,4 +40,17 @@ class TranslationError(BriefingError):
     """
 
 
-__all__ = ["BATCH_SIZE", "TranslationError"]
+class NoTranslator:
+    """Chinese only: every line gets an empty English side labelled ``none``.
+
+    Here rather than in :mod:`briefing.translate` because the chain builds it
+    for ``none`` and must not import the module that imports the chain.
+    """
+
+    name = "none"
+
+    def translate(self, batch: Sequence[str]) -> list[Translation]:
+        return [Translation("", "none") for _ in batch]
+
+
+__all__ = ["BATCH_SIZE", "NoTranslator", "TranslationError"]

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefing.backends import BATCH_SIZE, TranslationError
+from briefing.backends import BATCH_SIZE, NoTranslator, TranslationError
 from briefing.backends.argos import ArgosSettings
 from briefing.backends.cache import CachedTranslator, TranslationCache, default_cache_path
 from briefing.backends.corrections import CorrectedTranslator, Corrections, load_corrections
@@ -269,10 +269,7 @@ def build_translator(
     if backend not in BACKENDS:
         raise TranslationError(f"unknown translation backend {backend!r} (known: {', '.join(BACKENDS)})")
     if backend == "none":
-        from briefing.translate import get_translator
-
-        none = get_translator("none")
-        return TranslationChain("none", "none", none)
+        return TranslationChain("none", "none", NoTranslator())
 
     if corrections is None:
         corrections = load_corrections(settings.corrections)
