@@ -56,7 +56,7 @@ def listed_terms() -> frozenset[str]:
 _NOTE_SENSE = re.compile(
     r"^(CL:|(old |archaic |Japanese |ancient )?variant of|see |used in|surname |"
     r"also written|also pr\.|Taiwan pr\.|pr\. |erhua variant|classifier for|"
-    r"abbr\. for|also called|(old|archaic|euphemistic|dialect)\b|\(dialect\)|"
+    r"abbr\. for|also called|old (name|term|form|usage|spelling|writing)\b|(archaic|euphemistic|dialect)\b|\(dialect\)|"
     r"\(old\)|\(literary\)|\(archaic\)|\(onom\.\)|\(Tw\))",
     re.IGNORECASE,
 )

@@ -106,6 +106,9 @@ def test_cedict_senses_are_cleaned() -> None:
     assert clean(["(bound form) wood", "timber"]) == "wood"
     assert clean(["to release; to issue"]) == "release"
     assert clean(["(business) company"]) == "company"
+    # "old" opens notes (old name for …) and ordinary senses alike: 老朋友 is an old friend, not its slang sense.
+    assert clean(["old friend", "(slang) period"]) == "old friend"
+    assert clean(["old name for Beijing", "Peiping"]) == "Peiping"
 
 
 def test_single_characters_prefer_common_reading() -> None:
