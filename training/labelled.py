@@ -1,7 +1,7 @@
 """The labelled sentences the theme model is trained and measured on, and how to read them.
 
 ``data/themes_labelled.tsv`` (seed sentences, sentences written to check
-generalisation), ``data/themes_corpus/*.jsonl`` (the eight-part corpus, see
+generalisation), ``data/themes_corpus/*.jsonl`` (the nine-part corpus, see
 its README) and ``data/themes_second_annotator.jsonl`` (a second annotator's
 blind labels of the seed sentences).
 """
