@@ -43,7 +43,7 @@ from briefing.tokenize import tokens
 # The word-order and naming rules, by name; :func:`translate_line` applies
 # them all, ``benchmarks/translation.py --ablate NAME`` measures each one.
 RULES: frozenset[str] = frozenset(
-    {"names", "senses", "forms", "spacing", "phrases", "dates", "numerals", "object-article", "aspect", "of", "capitals", "determiners", "localiser", "demonym", "plural", "passive", "function",
+    {"names", "name-dot", "senses", "forms", "spacing", "phrases", "dates", "numerals", "object-article", "aspect", "of", "capitals", "determiners", "localiser", "demonym", "plural", "passive", "function",
      "possessive", "approximate", "article", "tense", "date-order"}
 )
 
@@ -351,11 +351,81 @@ def _pieces(word: str, rules: frozenset[str], *, single: bool = False) -> list[U
     return out
 
 
+# The dot that joins the parts of a foreign name (唐纳德·特朗普, 埃隆•马斯克).
+_NAME_DOTS = frozenset("·•‧・")
+_FOREIGN_PART = "nf"  # tag of a token that is one part of a dotted foreign name
+
+
+def _dotted_name_parts(parts: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Tokens on either side of a name dot, as whole name parts.
+
+    jieba cuts a transliteration it does not know into single characters (埃隆
+    → 埃 + 隆), which the gist then glosses one by one ("dust sound of drums").
+    Next to a name dot they are one name part: single characters that are not
+    grammar words, and words no dictionary knows, are taken back into it, up
+    to six characters a side.
+    """
+    out = list(parts)
+    for k, (token, _) in enumerate(parts):
+        if token not in _NAME_DOTS:
+            continue
+        for step in (-1, 1):
+            j = k + step
+            span: list[int] = []
+            size = 0
+            while 0 <= j < len(parts) and _name_piece(*parts[j]) and size + len(parts[j][0]) <= 6:
+                span.append(j)
+                size += len(parts[j][0])
+                j += step
+            if len(span) >= 2:
+                first, last = min(span), max(span)
+                word = "".join(token for token, _ in parts[first : last + 1])
+                out[first] = (word, _FOREIGN_PART)
+                for index in range(first + 1, last + 1):
+                    out[index] = ("", _FOREIGN_PART)
+            elif 0 <= k + step < len(parts) and _is_han(parts[k + step][0]) and not _grammar(parts[k + step][0]):
+                out[k + step] = (parts[k + step][0], _FOREIGN_PART)
+    return [(token, tag) for token, tag in out if token]
+
+
+def _name_piece(token: str, tag: str) -> bool:
+    """A single character that is no grammar word, or a word no dictionary knows (x)."""
+    if not _is_han(token):
+        return False
+    if tag == "x":
+        return True
+    return len(token) == 1 and not _grammar(token)
+
+
+def _grammar(token: str) -> bool:
+    return (
+        token in GRAMMAR_WORDS
+        or token in _PRONOUNS
+        or token in _dictionaries.PARTICLES
+        or token in _dictionaries.FUNCTION_WORDS
+    )
+
+
+def _is_han(token: str) -> bool:
+    return bool(token) and all("\u4e00" <= char <= "\u9fff" for char in token)
+
+
 def _units(text: str, rules: frozenset[str]) -> list[Unit]:
     parts = _tagged(text)
+    if "name-dot" in rules and _NAME_DOTS.intersection(text):
+        parts = _dotted_name_parts(parts)
     out: list[Unit] = []
     i = 0
     while i < len(parts):
+        if parts[i][1] == _FOREIGN_PART:
+            word = parts[i][0]
+            out.append(Unit(word, "nz", _dictionaries.policy_glossary().get(word) or _part_of_foreign_name(word)))
+            i += 1
+            continue
+        if "name-dot" in rules and parts[i][0] in _NAME_DOTS and out and out[-1].tag == "nz":
+            out.append(Unit(parts[i][0], "w", ""))  # the parts of a name read "Donald Trump", not "Donald·Trump"
+            i += 1
+            continue
         if "numerals" in rules and (number := _chinese_number(parts, i)) is not None:
             i, unit = number
             out.append(unit)

@@ -51,6 +51,15 @@ def test_names_never_stay_in_chinese() -> None:
         assert HAN.search(word_gist(line))  # the old gist left them in Chinese
 
 
+def test_a_dotted_foreign_name_reads_as_one_name() -> None:
+    # jieba cuts an unknown transliteration into characters (埃 + 隆), which glossed one by one read
+    # "dust sound of drums"; beside a name dot they are one part, and the dot is the space between parts.
+    assert translate_line("埃隆•马斯克访问北京").startswith("Ailong Musk visited")
+    assert translate_line("埃隆•马斯克访问北京", RULES - {"name-dot"}).startswith("Dust sound of drums·Musk")
+    assert "Donald Trump" in translate_line("唐纳德·特朗普说")
+    assert translate_line("他的·马斯克").startswith("His")  # grammar words stay out of a name
+
+
 def test_names_compose_with_what_the_dictionaries_know() -> None:
     assert gist("外交部发言人郭嘉昆表示").startswith("Foreign Ministry spokesperson Guo Jiakun said")
     assert "the Dutch team" in gist("他说荷兰队获胜。")
