@@ -1,6 +1,6 @@
 """Theme accuracy on sentences the model never saw: keywords alone vs the trained model, side by side.
 
-    .venv/bin/python benchmarks/themes_crossval.py [--C 3.0] [--encoder-C 0.03] [--fusion 1.0] [--errors] [--confusion] [--agreement]
+    .venv/bin/python benchmarks/themes_crossval.py [--C 2.0] [--encoder-C 0.01] [--fusion 1.5] [--errors] [--confusion] [--agreement]
 
 The shipped model is trained on every labelled sentence, so scoring it on
 them (benchmarks/themes_eval.py) measures memory, not filing.  Here each
@@ -117,7 +117,8 @@ def run_fold(
     other_below: float | None = None,
     real_other_weight: float | None = REAL_OTHER_WEIGHT,
 ):
-    """Correct counts [n, keywords alone, model alone, keywords in context, model in context] and the model's context results."""
+    """Correct counts [n, keywords alone, model alone, keywords in context, model in context], the model's
+    results in context and its results alone (each sentence filed on its own, as ``briefing themes --classify``)."""
     weights = [_weight(row, real_weight, real_other_weight) for row in training]
     model = train(_pairs(training), taxonomy, c, encoder_c=encoder_c, fusion=fusion, weights=weights)
     settings = ThemeSettings(model=model)
@@ -125,13 +126,14 @@ def run_fold(
         settings = dataclasses.replace(settings, other_below=other_below)
     counts = [len(held)]
     counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, KEYWORDS)[1]))
-    counts.append(sum(g == p for g, p, _, _ in evaluate(held, taxonomy, settings)[1]))
+    alone = evaluate(held, taxonomy, settings)[1]
+    counts.append(sum(g == p for g, p, _, _ in alone))
     results: list[Result] = []
     if in_context is not None:
         counts.append(sum(g == p for g, p, _, _ in in_context(held, taxonomy, KEYWORDS)[1]))
         results = in_context(held, taxonomy, settings)[1]
         counts.append(sum(g == p for g, p, _, _ in results))
-    return counts, results
+    return counts, results, alone
 
 
 def _scores(counts: Sequence[int]) -> Scores:
@@ -145,18 +147,18 @@ def run_folds(
     corpus: Path | None = None, real_weight: float = REAL_WEIGHT, other_below: float | None = None,
     real_other_weight: float | None = REAL_OTHER_WEIGHT,
 ):
-    """(fold name, group, correct counts, the model's context results) for every fold, in order."""
+    """(fold name, group, correct counts, the model's context results, its results alone) for every fold, in order."""
     for name, group, held, training, in_context in folds(groups, corpus):
-        counts, results = run_fold(
+        counts, results, alone = run_fold(
             held, training, in_context, taxonomy, c, encoder_c, fusion, real_weight, other_below, real_other_weight
         )
-        yield name, group, counts, results
+        yield name, group, counts, results, alone
 
 
 def _totals(runs) -> dict[str, list[int]]:
     """Correct counts summed per group of folds."""
     totals: dict[str, list[int]] = {}
-    for _, group, counts, _ in runs:
+    for _, group, counts, *_ in runs:
         total = totals.setdefault(group, [0] * len(counts))
         for i, count in enumerate(counts):
             total[i] += count
@@ -244,21 +246,24 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|---:|---:|---:|")
     runs = []
     context_results: dict[str, list[Result]] = {}
+    alone_results: dict[str, list[Result]] = {}
     for run in run_folds(taxonomy, groups, c=args.C, encoder_c=args.encoder_C, fusion=args.fusion,
                          corpus=args.corpus, real_weight=args.real_weight, other_below=args.other_below,
                          real_other_weight=args.real_other_weight):
-        name, group, counts, results = run
+        name, group, counts, results, alone = run
         print(f"| {name} | {counts[0]} | {_cells(_scores(counts))} |")
         runs.append(run)
         context_results.setdefault(group, []).extend(results)
+        alone_results.setdefault(group, []).extend(alone)
     for group, scores in group_scores(runs).items():
         if group in ("corpus", "seeds", "real"):
             print(f"| **{group}, all** | {scores.n} | {_cells(scores, bold=True)} |")
-    for group, results in context_results.items():
-        policy = [(gold, predicted) for gold, predicted, _, _ in results if gold != "other"]
-        if group == "real" and policy:
-            share = sum(g == p for g, p in policy) / len(policy)
-            print(f"| {group}, policy sentences (gold not other), model in context | {len(policy)} | {share:.1%} |")
+    for group in ("real",):
+        for setting, results in (("alone", alone_results.get(group, [])), ("in context", context_results.get(group, []))):
+            policy = [(gold, predicted) for gold, predicted, _, _ in results if gold != "other"]
+            if policy:
+                share = sum(g == p for g, p in policy) / len(policy)
+                print(f"| {group}, policy sentences (gold not other), model {setting} | {len(policy)} | {share:.1%} |")
     if args.confusion or args.errors:
         for group, results in context_results.items():
             if not results:

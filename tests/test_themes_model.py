@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 
 import numpy
 import pytest
@@ -79,6 +80,30 @@ def test_model_context_decides_an_anaphoric_sentence(taxonomy):
     assign(points, taxonomy, profiles=article_profiles(sentences, taxonomy))
     assert points[0].theme == "export_controls" and points[1].theme == "export_controls"
     assert points[3].theme != "export_controls"  # the same words after a different story
+
+
+def _fixed_model(taxonomy, probabilities: dict[str, float]) -> themes.ThemeModel:
+    """A model that gives every sentence the same probabilities (intercepts only, no words, no head)."""
+    ids = tuple(t.id for t in taxonomy)
+    intercept = tuple(math.log(probabilities.get(theme, 1e-4)) for theme in ids)
+    return themes.ThemeModel(ids, intercept, {})
+
+
+def test_a_point_torn_between_two_themes_goes_to_the_one_its_article_leans_to(taxonomy):
+    text = "报道称相关方面正在评估影响。"
+    context = {"export_controls": 0.4, "corporate": 0.5, "other": 0.1}
+    torn = ThemeSettings(model=_fixed_model(taxonomy, {"export_controls": 0.55, "corporate": 0.4}))
+    assert classify(text, taxonomy, settings=torn).theme == "export_controls"
+    assert "corporate" in classify(text, taxonomy, settings=torn).secondary  # shown as 亦属…
+    # The ordinary context weight leaves the sentence's own lean; the unsure point's weight follows the article.
+    assert classify(text, taxonomy, profile=context, settings=dataclasses.replace(torn, unsure_beta=0.5)).theme == "export_controls"
+    assert classify(text, taxonomy, profile=context, settings=torn).theme == "corporate"
+    # A sentence sure of its theme is not torn: the same context leaves it where it is.
+    sure = dataclasses.replace(torn, model=_fixed_model(taxonomy, {"export_controls": 0.9, "corporate": 0.08}))
+    assert classify(text, taxonomy, profile=context, settings=sure).theme == "export_controls"
+    # Nor is one the model is sure is off-topic, whatever crumbs it leaves two policy themes.
+    off_topic = dataclasses.replace(torn, model=_fixed_model(taxonomy, {"other": 0.96, "export_controls": 0.02, "corporate": 0.015}))
+    assert classify(text, taxonomy, profile=context, settings=off_topic).theme == OTHER
 
 
 def test_model_trained_here_learns_words_no_keyword_lists(taxonomy):

@@ -18,8 +18,11 @@ needs_corpus = pytest.mark.skipif(CORPUS is None, reason="the real corpus (../sh
 # Held out by file (benchmarks/themes_crossval.py --groups real, 8 folds), the model trained with the real
 # sentences of the other files (weight 2, real "other" not learnt from) measured 0.694 in context on the
 # 735 real policy sentences and 0.593 on all 1,005; trained on written sentences only, 0.683 and 0.622.
-REAL_HELD_OUT_BASELINE = 0.56
-REAL_POLICY_HELD_OUT_BASELINE = 0.66
+# With C 2, an encoder head of C 0.01 and weight 1.5, and torn points following their article
+# (ThemeSettings.unsure_beta 2): 0.709 and 0.601 in context; alone (briefing themes --classify) 0.702 and 0.590.
+REAL_HELD_OUT_BASELINE = 0.59
+REAL_POLICY_HELD_OUT_BASELINE = 0.70
+REAL_POLICY_ALONE_HELD_OUT_BASELINE = 0.69
 
 
 def test_label_file_is_well_formed_and_two_annotators_agree(taxonomy):
@@ -69,3 +72,6 @@ def test_model_accuracy_on_real_articles_held_out_by_file(taxonomy):
     assert real.model_context >= REAL_HELD_OUT_BASELINE
     results = [r for run in runs for r in run[3] if r[0] != "other"]
     assert sum(gold == predicted for gold, predicted, _, _ in results) / len(results) >= REAL_POLICY_HELD_OUT_BASELINE
+    # Each sentence on its own, as an analyst pipes sentences into briefing themes --classify.
+    alone = [r for run in runs for r in run[4] if r[0] != "other"]
+    assert sum(gold == predicted for gold, predicted, _, _ in alone) / len(alone) >= REAL_POLICY_ALONE_HELD_OUT_BASELINE

@@ -154,6 +154,16 @@ def unsure(own: Mapping[str, float], settings: ThemeSettings) -> bool:
     return max(own.values()) < settings.encoder_below
 
 
+def torn(own: Mapping[str, float], settings: ThemeSettings) -> bool:
+    """Whether the sentence alone is unsure between two themes: the runner-up has ``secondary_ratio`` of the best.
+
+    "Other" counts as a theme here: a sentence the model is sure is off-topic is not torn
+    between the two policy themes it gives crumbs to.
+    """
+    ranked = sorted(own.values(), reverse=True)
+    return len(ranked) > 1 and ranked[1] >= settings.secondary_ratio * ranked[0]
+
+
 def _fuse(own: Mapping[str, float], head: EncoderHead, vector: numpy.ndarray) -> dict[str, float]:
     """``own * head(vector) ** fusion``, normalised: a product of experts, each sure only where it has seen such text."""
     encoded = head.probabilities(vector)
@@ -180,7 +190,12 @@ def _classify_with_model(
     logits = {theme: math.log(max(p, 1e-12)) for theme, p in own.items()}
     prior: dict[str, float] = {}
     if profile:
-        beta = settings.anaphora_beta if is_anaphoric(text) else settings.context_beta
+        if is_anaphoric(text):
+            beta = settings.anaphora_beta
+        elif torn(own, settings):
+            beta = settings.unsure_beta
+        else:
+            beta = settings.context_beta
         prior = {theme: beta * math.log(float(profile.get(theme, 0.0)) + _EPSILON) for theme in own}
         logits = {theme: logits[theme] + prior[theme] for theme in own}
     posterior = {theme: round(p, 6) for theme, p in normalised(logits).items()}
