@@ -14,19 +14,24 @@ from training import train_theme_model
 
 
 # Quality gates.  The keyword classifier alone, on the labelled sentences (training/data/themes_labelled.tsv,
-# benchmarks/themes_eval.py --classifier keywords): measured 0.845 on the seeds in context and alone.
-SEED_CONTEXT_ACCURACY_BASELINE = 0.84
-SEED_ALONE_ACCURACY_BASELINE = 0.84
+# benchmarks/themes_eval.py --classifier keywords): measured 0.845 on the seeds in context and alone, and
+# 0.889 on the generalisation set, until the labels were brought to the analyst's conventions (issue 18,
+# training/data/relabels.tsv); the keyword lists were written for the old ones and now measure 0.804 in
+# context, 0.792 alone and 0.844 on the generalisation set.  Keywords are the fallback for an edited
+# taxonomy, not the shipped classifier: the floors follow the labels.
+SEED_CONTEXT_ACCURACY_BASELINE = 0.80
+SEED_ALONE_ACCURACY_BASELINE = 0.79
 INVENTED_ACCURACY_BASELINE = 0.95
-GENERALISATION_ACCURACY_BASELINE = 0.86  # written before tuning; measured 0.889
-# The shipped model, on sentences held out of its training (benchmarks/themes_crossval.py, C = 3,
-# encoder head C = 0.03, fusion 1): the corpus left out part by part measured 0.851 in context
-# (keywords 0.599; the words model alone 0.811); its first four parts 0.900 (0.861); the seeds left
-# out article by article 0.869 (keywords 0.845, words model 0.839), and 0.961 on the 103 seed
-# sentences a second annotator labelled confidently (0.913).  The issue's 0.90 on all seed sentences
-# is not reached; the two annotators agree on 0.923 of them.
+GENERALISATION_ACCURACY_BASELINE = 0.84
+# The shipped model, on sentences held out of its training (benchmarks/themes_crossval.py, C = 2,
+# encoder head C = 0.01, fusion 1.5), against the relabelled data: the nine corpus parts left out part by
+# part 0.842 in context (keywords 0.593); the first four parts 0.878; part 9 (written on the analyst's
+# boundaries) 0.805; the seeds left out article by article 0.851, and 0.942 on the 103 seed sentences a
+# second annotator labelled confidently.  Before the relabelling (eight parts, the old labels) the same
+# gates measured 0.853, 0.898, 0.875 and 0.971: part of the drop is the conventions moving away from
+# what the written corpus taught, which is the price of filing as the analyst does.
 CORPUS_HELD_OUT_MODEL_BASELINE = 0.84
-FIRST_PARTS_HELD_OUT_MODEL_BASELINE = 0.89
+FIRST_PARTS_HELD_OUT_MODEL_BASELINE = 0.87
 SEED_HELD_OUT_MODEL_BASELINE = 0.85
 SEED_CONFIDENT_HELD_OUT_MODEL_BASELINE = 0.94
 
