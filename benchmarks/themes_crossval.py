@@ -258,12 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     for group, scores in group_scores(runs).items():
         if group in ("corpus", "seeds", "real"):
             print(f"| **{group}, all** | {scores.n} | {_cells(scores, bold=True)} |")
-    for group in ("real",):
-        for setting, results in (("alone", alone_results.get(group, [])), ("in context", context_results.get(group, []))):
-            policy = [(gold, predicted) for gold, predicted, _, _ in results if gold != "other"]
-            if policy:
-                share = sum(g == p for g, p in policy) / len(policy)
-                print(f"| {group}, policy sentences (gold not other), model {setting} | {len(policy)} | {share:.1%} |")
+    # Real policy sentences are what the brief shows, alone as `briefing themes --classify` files them.
+    for setting, results in (("alone", alone_results.get("real", [])), ("in context", context_results.get("real", []))):
+        policy = [(gold, predicted) for gold, predicted, _, _ in results if gold != "other"]
+        if policy:
+            share = sum(g == p for g, p in policy) / len(policy)
+            print(f"| real, policy sentences (gold not other), model {setting} | {len(policy)} | {share:.1%} |")
     if args.confusion or args.errors:
         for group, results in context_results.items():
             if not results:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from briefing import actors, dedup, ingest, presentation, rank, reworded, scope, segment, standalone, themes, timeline, tokenize, translate
 from briefing import encoder as sentence_encoder
-from briefing.backends.chain import TranslationChain, build_translator
+from briefing.backends.chain import TranslationChain
 from briefing.config import Settings
 from briefing.errors import BriefingError, EmptyBriefError, NothingNewError, StrictError
 from briefing.fsutil import remove_stale_temporaries
@@ -273,13 +273,7 @@ def file_points(points: list[Point], sentences: list[Sentence], settings: Settin
 
 def english_side(points: list[Point], settings: Settings) -> TranslationChain:
     """The translate stage: every point's English line; the chain it returns says how it went."""
-    translator = build_translator(
-        settings.translate.backend,
-        settings.translate,
-        gist_factory=lambda: translate.get_translator("gist"),
-        glossary=translate.policy_glossary(),
-        strict=settings.build.strict,
-    )
+    translator = translate.translator_chain(settings.translate, strict=settings.build.strict)
     try:
         _translate_points(translator, points)
     finally:

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from briefing.backends import NoTranslator
-from briefing.backends.chain import TranslateSettings, build_translator
+from briefing.backends.chain import TranslateSettings, TranslationChain, build_translator
 from briefing.dictionaries import cedict_lookup, listed_terms, policy_glossary
 from briefing.errors import UsageError
 from briefing.models import Translation
@@ -81,16 +81,21 @@ def gist(text: str) -> str:
     return translate_line(text)
 
 
+def translator_chain(settings: TranslateSettings, *, strict: bool = False) -> TranslationChain:
+    """The backend ``settings`` name, wrapped as every caller needs it: corrections, cache, gist fallback."""
+    return build_translator(
+        settings.backend, settings, gist_factory=lambda: get_translator("gist"),
+        glossary=policy_glossary(), strict=strict,
+    )
+
+
 def translate_lines(lines: Sequence[str], settings: TranslateSettings, *, strict: bool = False) -> list[Translation]:
     """``lines`` through the backend ``settings`` name, as a build would: corrections, cache, gist fallback.
 
     One :class:`Translation` per line, in order; an empty line stays empty
     (the backends need not see it) so the output lines up with the input.
     """
-    translator = build_translator(
-        settings.backend, settings, gist_factory=lambda: get_translator("gist"),
-        glossary=policy_glossary(), strict=strict,
-    )
+    translator = translator_chain(settings, strict=strict)
     wanted = [line for line in lines if line.strip()]
     try:
         done = iter(translator.translate(wanted) if wanted else [])
@@ -132,6 +137,7 @@ __all__ = [
     "gist_title",
     "glossary_terms",
     "translate_lines",
+    "translator_chain",
     "word_gist",
     "listed_terms",
     "policy_glossary",
