@@ -6,6 +6,7 @@ Slow gates (a retraining, a 20 MB article, killed builds) carry ``@pytest.mark.s
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,30 @@ from briefing.themes import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+
+def bounded(seconds: float, function, *args, **kwargs):
+    """Run ``function`` in a thread; fail the test if it takes longer than ``seconds``.
+
+    For code that must end by its own deadline (fetches, SMTP sessions): a
+    hang fails the test instead of hanging the suite.
+    """
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        pytest.fail(f"{getattr(function, '__name__', 'the call')} did not finish within {seconds} s")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome.get("value")
 
 
 def source(path="a.md", *, date=None, outlet=None, date_text=None) -> Source:

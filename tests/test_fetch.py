@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import click
 import pytest
+from conftest import bounded
 import yaml
 
 from briefing import fetch as fetch_module
@@ -227,28 +228,6 @@ def no_proxy(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     Handler.hits.clear()
     SecretHandler.hits.clear()
-
-
-def bounded(seconds: float, function, *args, **kwargs):
-    """Run ``function`` in a thread; fail the test if it takes longer than ``seconds``."""
-    outcome: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = function(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=target, daemon=True)
-    started = time.monotonic()
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        pytest.fail(f"fetch did not finish within {seconds} s")
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    outcome["elapsed"] = time.monotonic() - started
-    return outcome["value"]
 
 
 def run(urls: list[str], into: Path, seconds: float = 30, **overrides) -> FetchReport:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from email.message import EmailMessage
 
 import pytest
+from conftest import bounded
 
 from briefing import netguard
 from briefing.deliver import DeliveryError, MailSettings, send
@@ -66,26 +67,6 @@ def dripping_server(payload: bytes, *, interval: float = 0.2, tls: ssl.SSLContex
         stop.set()
         thread.join(timeout=5)
         listener.close()
-
-
-def bounded(seconds: float, function, *args, **kwargs):
-    """Run ``function`` in a thread; fail the test if it takes longer than ``seconds``."""
-    outcome: dict[str, object] = {}
-
-    def target() -> None:
-        try:
-            outcome["value"] = function(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        pytest.fail(f"did not finish within {seconds} s")
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome.get("value")
 
 
 # --- deadlines ----------------------------------------------------------------------------
